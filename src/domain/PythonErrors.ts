@@ -1,0 +1,89 @@
+/**
+ * The failures of shared objects, named after the Python exceptions they
+ * mirror so that CPython peers and Node peers see the same thing: a `KeyError`
+ * raised by a dict on the server is a `KeyError` in a Node client and a
+ * `builtins.KeyError` in a CPython one. Each carries the exception's `args`
+ * and a message formatted as Python's `str(exc)`.
+ *
+ * @since 0.1.0
+ */
+import { Data } from "effect"
+import { repr } from "./values/Equality.ts"
+
+/** Fields shared by every Python-mirroring error. @since 0.1.0 */
+export interface PythonErrorFields {
+  readonly args: ReadonlyArray<unknown>
+  readonly message: string
+}
+
+const messageOf = (tag: string, args: ReadonlyArray<unknown>): string => {
+  if (args.length === 0) return ""
+  // KeyError shows its key as repr, every other exception as str (Python's rules).
+  if (args.length === 1) return tag === "KeyError" || typeof args[0] !== "string" ? repr(args[0]) : args[0] as string
+  return repr(args)
+}
+
+const PythonError = <Tag extends string>(tag: Tag, pythonName: string) => {
+  class Base extends Data.TaggedError(tag)<PythonErrorFields> {
+    /** The Python global this error is pickled as, e.g. `builtins.KeyError`. */
+    static readonly pythonName = pythonName
+    /** Builds the error from the exception's args, as `raise KeyError("k")` would. */
+    static make<T>(this: new(fields: PythonErrorFields) => T, ...args: ReadonlyArray<unknown>): T {
+      return new this({ args, message: messageOf(tag, args) })
+    }
+  }
+  return Base
+}
+
+/** A missing key (`dict[k]`, `dict.pop(k)`, `set.remove(x)`). @since 0.1.0 */
+export class KeyError extends PythonError("KeyError", "builtins.KeyError") {}
+/** An index out of range (`list[i]`, `list.pop()` on an empty list). @since 0.1.0 */
+export class IndexError extends PythonError("IndexError", "builtins.IndexError") {}
+/** A right type with a wrong value (`list.index(x)` when x is absent, `task_done()` too often). @since 0.1.0 */
+export class ValueError extends PythonError("ValueError", "builtins.ValueError") {}
+/** A wrong type (`'<' not supported`, an unhashable key). @since 0.1.0 */
+export class TypeError extends PythonError("TypeError", "builtins.TypeError") {}
+/** A misuse of a lock or condition (`release unlocked lock`). @since 0.1.0 */
+export class RuntimeError extends PythonError("RuntimeError", "builtins.RuntimeError") {}
+/** A missing attribute on a Namespace. @since 0.1.0 */
+export class AttributeError extends PythonError("AttributeError", "builtins.AttributeError") {}
+/** An exhausted iterator. @since 0.1.0 */
+export class StopIteration extends PythonError("StopIteration", "builtins.StopIteration") {}
+/** A value out of range for an Array's typecode. @since 0.1.0 */
+export class OverflowError extends PythonError("OverflowError", "builtins.OverflowError") {}
+/** `get` on an empty Queue without blocking, or after its timeout (`queue.Empty`). @since 0.1.0 */
+export class QueueEmpty extends PythonError("QueueEmpty", "_queue.Empty") {}
+/** `put` on a full Queue without blocking, or after its timeout (`queue.Full`). @since 0.1.0 */
+export class QueueFull extends PythonError("QueueFull", "queue.Full") {}
+/** A Barrier that was aborted, reset, or timed out while waiting (`threading.BrokenBarrierError`). @since 0.1.0 */
+export class BrokenBarrierError extends PythonError("BrokenBarrierError", "threading.BrokenBarrierError") {}
+
+/**
+ * Any other Python exception a CPython peer raised, carried with its global
+ * name (`module.Name`) and args.
+ *
+ * @since 0.1.0
+ */
+export class PythonException extends Data.TaggedError("PythonException")<{
+  readonly pythonName: string
+  readonly args: ReadonlyArray<unknown>
+  readonly message: string
+}> {}
+
+/** The Python-mirroring error classes, by tag. @since 0.1.0 */
+export const pythonErrorClasses = {
+  KeyError,
+  IndexError,
+  ValueError,
+  TypeError,
+  RuntimeError,
+  AttributeError,
+  StopIteration,
+  OverflowError,
+  QueueEmpty,
+  QueueFull,
+  BrokenBarrierError
+} as const
+
+/** @since 0.1.0 */
+export type PythonError = InstanceType<typeof pythonErrorClasses[keyof typeof pythonErrorClasses]>

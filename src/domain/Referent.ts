@@ -1,0 +1,111 @@
+/**
+ * What the server needs to know about a referent (the real object behind a
+ * proxy) beyond its methods: who is calling (for lock ownership), how to copy
+ * it (`#GETVALUE`), which shared objects it holds (nested proxies), and what to
+ * undo when a caller's session ends (leases).
+ *
+ * A referent is any JS object. Its methods may return plain values, Promises
+ * or Effects; a method that must know its caller is wrapped in
+ * {@link withCaller}.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The caller of a method: its session (one client's connection, or one CPython
+ * connection) and the fiber or thread inside it. Lock, RLock and Condition
+ * ownership belongs to a caller.
+ *
+ * @since 0.1.0
+ */
+export interface Caller {
+  readonly session: string
+  /** Unique across sessions: the owner key used by locks. */
+  readonly key: string
+}
+
+/** @since 0.1.0 */
+export const makeCaller = (session: string, id: string | number): Caller => ({ session, key: `${session}/${id}` })
+
+/** The caller of code that runs in the server itself (an initializer, a Barrier action). @since 0.1.0 */
+export const localCaller: Caller = makeCaller("local", 0)
+
+const needsCaller: unique symbol = Symbol.for("effect-managers/Referent/needsCaller") as never
+
+/**
+ * A method that receives its {@link Caller} first; proxies omit that argument.
+ *
+ * @since 0.1.0
+ */
+export type CallerMethod<Args extends ReadonlyArray<any>, R> = ((caller: Caller, ...args: Args) => R) & {
+  readonly [needsCaller]: true
+}
+
+/**
+ * Marks a method as one that receives its {@link Caller} as its first
+ * argument, ahead of the arguments the proxy sent.
+ *
+ * @example
+ * ```ts
+ * import { Referent } from "effect-managers"
+ * class Owned {
+ *   owner: string | undefined
+ *   claim = Referent.withCaller((caller) => { this.owner = caller.key })
+ * }
+ * ```
+ * @since 0.1.0
+ */
+export const withCaller = <Args extends ReadonlyArray<any>, R>(
+  f: (caller: Caller, ...args: Args) => R
+): CallerMethod<Args, R> => {
+  Object.defineProperty(f, needsCaller, { value: true })
+  return f as CallerMethod<Args, R>
+}
+
+/** True when a method was wrapped by {@link withCaller}. @since 0.1.0 */
+export const wantsCaller = (f: Function): boolean => (f as unknown as Record<symbol, unknown>)[needsCaller] === true
+
+/**
+ * Optional hooks a referent may implement, keyed by symbols so they never
+ * collide with exposed method names.
+ *
+ * @since 0.1.0
+ */
+export const getValue: unique symbol = Symbol.for("effect-managers/Referent/getValue")
+/** @since 0.1.0 */
+export const releaseSession: unique symbol = Symbol.for("effect-managers/Referent/releaseSession")
+/** @since 0.1.0 */
+export const dispose: unique symbol = Symbol.for("effect-managers/Referent/dispose")
+
+/** @since 0.1.0 */
+export interface Hooks {
+  /** A copy of the referent for `#GETVALUE` (default: the referent itself, copied by the codec). */
+  readonly [getValue]?: () => unknown
+  /** Undoes what callers of a session that ended still hold: lock ownership, permits. */
+  readonly [releaseSession]?: (session: string) => void
+  /** Called once when the referent is disposed (its last reference released). */
+  readonly [dispose]?: () => void
+}
+
+const hidden = new Set(["constructor"])
+
+/**
+ * The default exposed methods of a referent: its public methods (functions on
+ * it or its prototype chain, up to Object.prototype, whose names do not start
+ * with `_`), as CPython's `public_methods`.
+ *
+ * @since 0.1.0
+ */
+export const publicMethods = (referent: object): ReadonlyArray<string> => {
+  const names = new Set<string>()
+  let o: object | null = referent
+  while (o !== null && o !== Object.prototype) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      if (name.startsWith("_") || hidden.has(name)) continue
+      const d = Object.getOwnPropertyDescriptor(o, name)
+      if (d !== undefined && typeof d.value === "function") names.add(name)
+    }
+    o = Object.getPrototypeOf(o)
+  }
+  return [...names]
+}

@@ -1,0 +1,115 @@
+/**
+ * Suspended callers of a shared object, and the one loop every blocking
+ * method uses: try, else wait to be woken or to time out, then try again.
+ *
+ * Waking is a hint, not a hand-off: a woken caller tries again, so an item is
+ * never given to a caller that has gone. A caller interrupted after it was
+ * woken but before it tried passes its wake-up on, so no other waiter sleeps
+ * through an item that is there. This is the shape a Redis-backed object can
+ * share: "try, else register a waiter and retry when woken or timed out".
+ *
+ * @since 0.1.0
+ */
+import { Clock, Duration, Effect, Option } from "effect"
+
+interface Waiter {
+  readonly resume: (effect: Effect.Effect<boolean>) => void
+  readonly onWake: (() => void) | undefined
+}
+
+/** @since 0.1.0 */
+export class Waiters {
+  private readonly queue = new Set<Waiter>()
+
+  get size(): number {
+    return this.queue.size
+  }
+
+  /**
+   * Suspends until woken (`true`) or until `timeoutMs` passes (`false`).
+   * Without a timeout it waits until woken. `onWake` runs synchronously when a
+   * notifier picks this waiter, before the waiter resumes.
+   */
+  wait(timeoutMs?: number, onWake?: () => void): Effect.Effect<boolean> {
+    const suspend = Effect.callback<boolean>((resume) => {
+      const waiter: Waiter = { resume, onWake }
+      this.queue.add(waiter)
+      return Effect.sync(() => {
+        this.queue.delete(waiter)
+      })
+    })
+    if (timeoutMs === undefined) return suspend
+    return Effect.map(Effect.timeoutOption(suspend, Duration.millis(Math.max(0, timeoutMs))), Option.isSome)
+  }
+
+  /** Wakes up to `n` waiters, oldest first. Returns how many were woken. */
+  notify(n = 1): number {
+    let woken = 0
+    for (const waiter of this.queue) {
+      if (woken >= n) break
+      this.queue.delete(waiter)
+      waiter.onWake?.()
+      waiter.resume(Effect.succeed(true))
+      woken++
+    }
+    return woken
+  }
+
+  notifyAll(): number {
+    return this.notify(this.queue.size)
+  }
+}
+
+/** What an attempt returns while the caller must keep waiting. @since 0.1.0 */
+export const NotYet: unique symbol = Symbol.for("effect-managers/Waiters/NotYet")
+/** @since 0.1.0 */
+export type NotYet = typeof NotYet
+
+/** What {@link retryUntil} gives when its timeout passes first. @since 0.1.0 */
+export const TimedOut: unique symbol = Symbol.for("effect-managers/Waiters/TimedOut")
+/** @since 0.1.0 */
+export type TimedOut = typeof TimedOut
+
+/**
+ * Runs `attempt` until it gives a value, waiting on `waiters` between tries.
+ * `timeoutMs` undefined waits forever; 0 tries once more after the first miss.
+ *
+ * @since 0.1.0
+ */
+export const retryUntil = <A>(
+  waiters: Waiters,
+  attempt: () => A | NotYet,
+  timeoutMs: number | undefined
+): Effect.Effect<A | TimedOut> => {
+  const first = attempt()
+  if (first !== NotYet) return Effect.succeed(first)
+  // Set by the notifier, cleared once the woken caller has tried again.
+  let woken = false
+  const onWake = () => {
+    woken = true
+  }
+  const loop = (deadline: number | undefined): Effect.Effect<A | TimedOut> =>
+    Effect.flatMap(
+      deadline === undefined ? Effect.succeed(undefined) : Clock.currentTimeMillis,
+      (now) => {
+        const remaining = deadline === undefined || now === undefined ? undefined : deadline - now
+        if (remaining !== undefined && remaining <= 0) {
+          const last = attempt()
+          return Effect.succeed(last === NotYet ? TimedOut : last)
+        }
+        return Effect.flatMap(waiters.wait(remaining, onWake), (wasWoken) => {
+          const next = attempt()
+          woken = false
+          if (next !== NotYet) return Effect.succeed(next)
+          return wasWoken ? loop(deadline) : Effect.succeed(TimedOut)
+        })
+      }
+    )
+  const run = timeoutMs === undefined
+    ? loop(undefined)
+    : Effect.flatMap(Clock.currentTimeMillis, (now) => loop(now + timeoutMs))
+  return Effect.onInterrupt(run, () =>
+    Effect.sync(() => {
+      if (woken) waiters.notify(1)
+    }))
+}

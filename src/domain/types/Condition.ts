@@ -1,0 +1,75 @@
+/**
+ * `threading.Condition` for remote callers, over an RLock (the default) or a
+ * shared Lock. `wait` releases the lock, waits for `notify` or the timeout,
+ * and re-acquires it; `wait_for` runs on the client as a loop of remote waits,
+ * as CPython's ConditionProxy does.
+ *
+ * A wait that is cancelled does not re-acquire the lock: its caller is gone or
+ * has given up, and holding the lock for it could only deadlock others.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Exit } from "effect"
+import { RuntimeError } from "../PythonErrors.ts"
+import { type Caller, releaseSession, withCaller } from "../Referent.ts"
+import { waitTimeout } from "../Timeout.ts"
+import { Waiters } from "../Waiters.ts"
+import { Lock, RLock } from "./Lock.ts"
+
+/** @since 0.1.0 */
+export class Condition {
+  readonly lock: RLock | Lock
+  private readonly waiters = new Waiters()
+
+  constructor(lock: RLock | Lock = new RLock()) {
+    this.lock = lock
+  }
+
+  readonly acquire = withCaller((caller: Caller, blocking: unknown = true, timeout: unknown = -1) =>
+    this.lock.acquire(caller, blocking, timeout)
+  )
+
+  readonly release = withCaller((caller: Caller) =>
+    this.lock instanceof RLock ? this.lock.release(caller) : this.lock.release()
+  )
+
+  readonly wait = withCaller((caller: Caller, timeout: unknown = null) => {
+    if (!this.isOwned(caller)) throw RuntimeError.make("cannot wait on un-acquired lock")
+    const lock = this.lock
+    const saved = lock instanceof RLock ? lock.releaseAll(caller) : (lock.release(), 1)
+    const reacquire = lock instanceof RLock
+      ? lock.restore(caller, saved)
+      : Effect.asVoid(lock.acquire(caller, true, -1) as Effect.Effect<boolean>)
+    return Effect.uninterruptibleMask((restore) =>
+      Effect.flatMap(Effect.exit(restore(this.waiters.wait(waitTimeout(timeout)))), (exit) =>
+        Exit.hasInterrupts(exit) ? exit : Effect.andThen(reacquire, exit)
+      )
+    )
+  })
+
+  readonly notify = withCaller((caller: Caller, n: unknown = 1) => {
+    if (!this.isOwned(caller)) throw RuntimeError.make("cannot notify on un-acquired lock")
+    this.waiters.notify(Number(n ?? 1))
+  })
+
+  readonly notify_all = withCaller((caller: Caller) => {
+    if (!this.isOwned(caller)) throw RuntimeError.make("cannot notify on un-acquired lock")
+    this.waiters.notifyAll()
+  })
+
+  toString(): string {
+    return `<Condition(${this.lock}, ${this.waiters.size})>`
+  }
+
+  [releaseSession](session: string): void {
+    this.lock[releaseSession](session)
+  }
+
+  private isOwned(caller: Caller): boolean {
+    // A plain Lock has no owner: CPython treats it as owned whenever it is locked.
+    return this.lock instanceof RLock ? this.lock.isOwnedBy(caller) : this.lock.locked()
+  }
+}
+
+/** What ConditionProxy exposes. @since 0.1.0 */
+export const conditionExposed: ReadonlyArray<string> = ["acquire", "release", "wait", "notify", "notify_all"]

@@ -1,0 +1,99 @@
+/**
+ * The Manager service as a client of a manager at an address: one
+ * authenticated, multiplexed connection, a session, and proxies as scoped
+ * resources.
+ *
+ * @since 0.1.0
+ */
+import { Duration, Effect, Layer, Scope } from "effect"
+import type { CallError } from "../domain/ManagerErrors.ts"
+import type { ObjectInfo } from "../domain/ObjectInfo.ts"
+import type { Token } from "../domain/Token.ts"
+import type { BaseProxy } from "../proxy/BaseProxy.ts"
+import { Manager, type ManagerShape } from "../services/Manager.ts"
+import * as Registry from "../services/Registry.ts"
+import { toSeconds } from "../proxy/Timeouts.ts"
+import { type ClientConnection, connect, type ConnectOptions } from "./client/ClientConnection.ts"
+import { Proxies } from "./client/Proxies.ts"
+import * as SyncManagerTypes from "./SyncManagerTypes.ts"
+
+/** How a client reaches its manager. @since 0.1.0 */
+export interface ClientOptions extends ConnectOptions {
+  /** Types whose proxies this client builds (default: SyncManager's). Add your own registered types. */
+  readonly types?: Iterable<Registry.TypeDef> | undefined
+  /** A timeout for every call (it is cancelled on the server when it passes). */
+  readonly callTimeout?: Duration.Input | undefined
+}
+
+/**
+ * Connects to a manager; the connection and every proxy in the manager's own
+ * scope go when the scope closes.
+ *
+ * @since 0.1.0
+ */
+export const make = (options: ClientOptions) =>
+  Effect.gen(function*() {
+    const scope = yield* Effect.scope
+    let connection: ClientConnection | undefined
+    const decref = (token: Token) => connection?.notify((id) => ({ _tag: "Decref", id, object: token.id }))
+    connection = yield* connect({ ...options, onOrphanTokens: (tokens) => tokens.forEach(decref) })
+    const conn = connection
+    const registry = Registry.make([...SyncManagerTypes.all, ...(options.types ?? [])])
+    const proxies = new Proxies({
+      connection: conn,
+      registry,
+      fallbackScope: scope,
+      callTimeout: options.callTimeout === undefined ? undefined : Duration.toMillis(Duration.fromInputUnsafe(options.callTimeout))
+    })
+
+    const control = <A>(build: Parameters<ClientConnection["request"]>[0]) =>
+      proxies.send(build, false, undefined) as Effect.Effect<A, CallError>
+
+    const create = (typeid: string, args: ReadonlyArray<unknown>) =>
+      Effect.flatMap(Effect.scope, (callerScope) =>
+        proxies.send((id) => ({ _tag: "Create", id, typeid, args, kwargs: null }), false, callerScope)
+      ) as Effect.Effect<any, any, Scope.Scope>
+
+    const shape: ManagerShape = {
+      address: conn.address,
+      session: conn.session,
+      create: ((type: string | Registry.TypeDef, ...args: ReadonlyArray<unknown>) =>
+        create(typeof type === "string" ? type : type.typeid, args)) as ManagerShape["create"],
+      proxy: (token) =>
+        Effect.flatMap(Effect.scope, (callerScope) =>
+          Effect.uninterruptibleMask((restore) =>
+            Effect.flatMap(
+              restore(control<null>((id) => ({ _tag: "Incref", id, object: token.id }))),
+              () => proxies.adopt(token, undefined, callerScope)
+            )
+          )
+        ) as Effect.Effect<BaseProxy, CallError, Scope.Scope>,
+      dict: (initial) => create("dict", initial === undefined ? [] : [initial]),
+      list: (items) => create("list", items === undefined ? [] : [[...items]]),
+      set: (items) => create("set", items === undefined ? [] : [[...items]]),
+      Queue: (options) => create("Queue", [options?.maxsize ?? 0]),
+      JoinableQueue: (options) => create("JoinableQueue", [options?.maxsize ?? 0]),
+      Lock: () => create("Lock", []),
+      RLock: () => create("RLock", []),
+      Semaphore: (value) => create("Semaphore", [value ?? 1]),
+      BoundedSemaphore: (value) => create("BoundedSemaphore", [value ?? 1]),
+      Condition: (lock) => create("Condition", lock === undefined ? [] : [lock]),
+      Event: () => create("Event", []),
+      Barrier: (parties, options) => create("Barrier", [parties, null, toSeconds(options?.timeout)]),
+      Value: (typecode, value) => create("Value", [typecode, value]),
+      Array: (typecode, sequence) => create("Array", [typecode, typeof sequence === "number" ? sequence : [...sequence]]),
+      Namespace: (attributes) => create("Namespace", attributes === undefined ? [] : [attributes]),
+      numberOfObjects: control<number>((id) => ({ _tag: "NumberOfObjects", id })),
+      debugInfo: control<ReadonlyArray<ObjectInfo>>((id) => ({ _tag: "DebugInfo", id })),
+      ping: Effect.asVoid(control<string>((id) => ({ _tag: "Ping", id }))),
+      shutdown: Effect.asVoid(control<null>((id) => ({ _tag: "Shutdown", id })))
+    }
+    return shape
+  })
+
+/**
+ * A Manager connected to the manager at `options.address`.
+ *
+ * @since 0.1.0
+ */
+export const layer = (options: ClientOptions) => Layer.effect(Manager, make(options))

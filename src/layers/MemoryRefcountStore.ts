@@ -1,0 +1,273 @@
+/**
+ * The RefcountStore in the manager's memory. References are counted per
+ * holder (sessions, and objects holding nested proxies); an object goes when
+ * its count reaches zero, and a group of objects that only hold each other
+ * (a list containing itself) goes when nothing outside the group holds any of
+ * them, found by trial deletion over the group alone.
+ *
+ * @since 0.1.0
+ */
+import { randomBytes } from "node:crypto"
+import { Effect, Layer } from "effect"
+import { childTokens } from "../domain/Children.ts"
+import type { ObjectInfo } from "../domain/ObjectInfo.ts"
+import { dispose } from "../domain/Referent.ts"
+import { type Entry, RefcountError, RefcountStore, UnknownObject } from "../services/RefcountStore.ts"
+
+interface Slot extends Entry {
+  refcount: number
+  readonly sessions: Map<string, number>
+  readonly parents: Map<string, number>
+  children: ReadonlyMap<string, number>
+}
+
+const describe = (referent: object): string => {
+  let s: string
+  try {
+    s = String(referent)
+  } catch {
+    s = `<${referent.constructor?.name ?? "object"}>`
+  }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s
+}
+
+/** A store with no Effect around it, for the layer and for tests. @since 0.1.0 */
+export class MemoryStore {
+  private readonly slots = new Map<string, Slot>()
+  private readonly ids = new WeakMap<object, string>()
+  private readonly prefix = randomBytes(3).toString("hex")
+  private counter = 0
+
+  get size(): number {
+    return this.slots.size
+  }
+
+  get(id: string): Slot | undefined {
+    return this.slots.get(id)
+  }
+
+  create(typeid: string, referent: object, exposed: ReadonlySet<string>, session: string): Slot {
+    const known = this.ids.get(referent)
+    const existing = known === undefined ? undefined : this.slots.get(known)
+    if (existing !== undefined) {
+      this.addSession(existing, session)
+      return existing
+    }
+    const slot: Slot = {
+      id: `${this.prefix}${(++this.counter).toString(16)}`,
+      typeid,
+      referent,
+      exposed,
+      refcount: 0,
+      mayHoldRefs: false,
+      activeCalls: new Set(),
+      sessions: new Map(),
+      parents: new Map(),
+      children: new Map()
+    }
+    this.slots.set(slot.id, slot)
+    this.ids.set(referent, slot.id)
+    this.addSession(slot, session)
+    return slot
+  }
+
+  incref(id: string, session: string): void {
+    const slot = this.slots.get(id)
+    if (slot === undefined) throw new UnknownObject({ id })
+    this.addSession(slot, session)
+  }
+
+  decref(id: string, session: string): void {
+    const slot = this.slots.get(id)
+    if (slot === undefined) throw new UnknownObject({ id })
+    const held = slot.sessions.get(session) ?? 0
+    if (held <= 0) throw new RefcountError({ id, holder: session })
+    if (held === 1) slot.sessions.delete(session)
+    else slot.sessions.set(session, held - 1)
+    slot.refcount--
+    this.drop(slot)
+  }
+
+  updateChildren(id: string): void {
+    const slot = this.slots.get(id)
+    if (slot === undefined) return
+    const next = new Map<string, number>()
+    for (const childId of childTokens(slot.referent).keys()) {
+      // Tokens of objects that are gone, or of other managers, hold nothing here.
+      if (this.slots.has(childId)) next.set(childId, 1)
+    }
+    const previous = slot.children
+    slot.children = next
+    slot.mayHoldRefs = next.size > 0
+    for (const childId of next.keys()) {
+      if (previous.has(childId)) continue
+      const child = this.slots.get(childId)!
+      child.parents.set(id, (child.parents.get(id) ?? 0) + 1)
+      child.refcount++
+    }
+    for (const childId of previous.keys()) {
+      if (next.has(childId)) continue
+      const child = this.slots.get(childId)
+      if (child === undefined) continue
+      this.unparent(child, id)
+      this.drop(child)
+    }
+  }
+
+  releaseSession(session: string): number {
+    let released = 0
+    const affected: Array<Slot> = []
+    for (const slot of this.slots.values()) {
+      const held = slot.sessions.get(session)
+      if (held === undefined) continue
+      slot.sessions.delete(session)
+      slot.refcount -= held
+      released += held
+      affected.push(slot)
+    }
+    for (const slot of affected) if (this.slots.has(slot.id)) this.drop(slot)
+    return released
+  }
+
+  info(): Array<ObjectInfo> {
+    return [...this.slots.values()].map((slot) => ({
+      id: slot.id,
+      typeid: slot.typeid,
+      refcount: slot.refcount,
+      description: describe(slot.referent),
+      sessions: Object.fromEntries(slot.sessions),
+      heldBy: Object.fromEntries(slot.parents)
+    }))
+  }
+
+  referents(): Array<object> {
+    return [...this.slots.values()].map((slot) => slot.referent)
+  }
+
+  clear(): void {
+    const all = [...this.slots.values()]
+    this.slots.clear()
+    for (const slot of all) this.disposeSlot(slot)
+  }
+
+  private addSession(slot: Slot, session: string): void {
+    slot.sessions.set(session, (slot.sessions.get(session) ?? 0) + 1)
+    slot.refcount++
+  }
+
+  private unparent(child: Slot, parentId: string): void {
+    const n = child.parents.get(parentId) ?? 0
+    if (n <= 1) child.parents.delete(parentId)
+    else child.parents.set(parentId, n - 1)
+    child.refcount--
+  }
+
+  // After a reference went: dispose the object if nothing holds it, or look
+  // for a group of objects that only hold each other.
+  private drop(slot: Slot): void {
+    if (slot.refcount <= 0) this.remove([slot])
+    else if (slot.sessions.size === 0) this.collectCycle(slot)
+  }
+
+  private collectCycle(start: Slot): void {
+    // The group: everything reachable from `start` through held proxies.
+    const group = new Map<string, Slot>()
+    const stack = [start]
+    while (stack.length > 0) {
+      const s = stack.pop()!
+      if (group.has(s.id)) continue
+      group.set(s.id, s)
+      for (const childId of s.children.keys()) {
+        const child = this.slots.get(childId)
+        if (child !== undefined && !group.has(childId)) stack.push(child)
+      }
+    }
+    // References from outside the group keep a member, and what it holds, alive.
+    const internal = new Map<string, number>()
+    for (const s of group.values()) {
+      for (const [childId, n] of s.children) {
+        if (group.has(childId)) internal.set(childId, (internal.get(childId) ?? 0) + n)
+      }
+    }
+    const live = new Set<string>()
+    const mark = (s: Slot) => {
+      if (live.has(s.id)) return
+      live.add(s.id)
+      for (const childId of s.children.keys()) {
+        const child = group.get(childId)
+        if (child !== undefined) mark(child)
+      }
+    }
+    for (const s of group.values()) if (s.refcount - (internal.get(s.id) ?? 0) > 0) mark(s)
+    const garbage = [...group.values()].filter((s) => !live.has(s.id))
+    if (garbage.length > 0) this.remove(garbage)
+  }
+
+  private remove(garbage: ReadonlyArray<Slot>): void {
+    const gone = new Set(garbage.map((s) => s.id))
+    for (const s of garbage) this.slots.delete(s.id)
+    const survivors = new Set<Slot>()
+    for (const s of garbage) {
+      for (const childId of s.children.keys()) {
+        if (gone.has(childId)) continue
+        const child = this.slots.get(childId)
+        if (child === undefined) continue
+        this.unparent(child, s.id)
+        survivors.add(child)
+      }
+      s.children = new Map()
+    }
+    for (const s of garbage) this.disposeSlot(s)
+    for (const child of survivors) if (this.slots.has(child.id)) this.drop(child)
+  }
+
+  private disposeSlot(slot: Slot): void {
+    this.ids.delete(slot.referent)
+    for (const interrupt of slot.activeCalls) interrupt()
+    slot.activeCalls.clear()
+    try {
+      ;(slot.referent as { [dispose]?: () => void })[dispose]?.()
+    } catch {
+      // A failing dispose hook must not keep the rest of the group alive.
+    }
+  }
+}
+
+const make = Effect.sync(() => {
+  const store = new MemoryStore()
+  return RefcountStore.of({
+    getUnsafe: (id) => store.get(id),
+    create: (typeid, referent, exposed, session) => Effect.sync(() => store.create(typeid, referent, exposed, session)),
+    incref: (id, session) =>
+      Effect.suspend(() => {
+        try {
+          store.incref(id, session)
+          return Effect.void
+        } catch (e) {
+          return Effect.fail(e as UnknownObject)
+        }
+      }),
+    decref: (id, session) =>
+      Effect.suspend(() => {
+        try {
+          store.decref(id, session)
+          return Effect.void
+        } catch (e) {
+          return Effect.fail(e as UnknownObject | RefcountError)
+        }
+      }),
+    updateChildren: (id) => Effect.sync(() => store.updateChildren(id)),
+    releaseSession: (session) => Effect.sync(() => store.releaseSession(session)),
+    numberOfObjects: Effect.sync(() => store.size),
+    debugInfo: Effect.sync(() => store.info()),
+    referents: Effect.sync(() => store.referents()),
+    clear: Effect.sync(() => store.clear())
+  })
+})
+
+/**
+ * A fresh in-memory store.
+ *
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<RefcountStore> = Layer.effect(RefcountStore, make)

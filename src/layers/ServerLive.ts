@@ -1,0 +1,106 @@
+/**
+ * The Server: listens through the Transport, authenticates every connection
+ * with the HMAC challenge before reading anything else, tells the dialect from
+ * the first frame (a pickle or an XML-RPC frame is a CPython peer; anything
+ * else is ours), and serves it. One connection's failure never touches the
+ * others.
+ *
+ * @since 0.1.0
+ */
+import { Deferred, Duration, Effect, Exit, FiberSet, Layer, Scope } from "effect"
+import { defaultMaxFrameSize, handshakeMaxFrameSize } from "../protocol/Framing.ts"
+import { serverHandshake } from "../protocol/Handshake.ts"
+import { RefcountStore } from "../services/RefcountStore.ts"
+import { Registry } from "../services/Registry.ts"
+import { Server, type ServerOptions } from "../services/Server.ts"
+import { type Connection, Transport } from "../services/Transport.ts"
+import { Leases } from "./server/Leases.ts"
+import { serveNative, type SessionContext } from "./server/NativeDialect.ts"
+import { servePython } from "./server/PythonDialect.ts"
+
+/** The default lease grace period. @since 0.1.0 */
+export const defaultLeaseGrace = Duration.seconds(3)
+
+const isPythonFrame = (first: Uint8Array): boolean => first[0] === 0x80 || first[0] === 0x3c
+
+/**
+ * Builds a server in the current scope; closing the scope shuts it down.
+ *
+ * @since 0.1.0
+ */
+export const make = (options: ServerOptions) =>
+  Effect.gen(function*() {
+    const transport = yield* Transport
+    const registry = yield* Registry
+    const store = yield* RefcountStore
+    const maxFrameSize = options.maxFrameSize ?? defaultMaxFrameSize
+
+    const listenerScope = yield* Scope.fork(yield* Effect.scope)
+    const listener = yield* transport.listen(options.address, { maxFrameSize, tls: options.tls }).pipe(
+      Scope.provide(listenerScope)
+    )
+    const stopped = yield* Deferred.make<void>()
+    const connections = yield* FiberSet.make<void, never>()
+    const runConnection = yield* FiberSet.runtime(connections)<never>()
+    const runBackground = yield* FiberSet.makeRuntime<never, void, never>()
+
+    const shutdown = Effect.gen(function*() {
+      if (yield* Deferred.isDone(stopped)) return
+      yield* Deferred.succeed(stopped, undefined)
+      yield* Scope.close(listenerScope, Exit.void)
+      yield* FiberSet.clear(connections)
+      yield* store.clear
+    }).pipe(Effect.uninterruptible)
+
+    const leases = new Leases(store, {
+      grace: Duration.fromInputUnsafe(options.leaseGrace ?? defaultLeaseGrace),
+      releasePermits: options.releasePermitsOnExpiry ?? true
+    }, (effect) => runBackground(effect))
+
+    const ctx: SessionContext = {
+      address: listener.address,
+      registry,
+      store,
+      leases,
+      requestShutdown: Effect.sync(() => {
+        runBackground(shutdown)
+      })
+    }
+
+    const serveConnection = (connection: Connection) =>
+      Effect.gen(function*() {
+        yield* serverHandshake({
+          send: (payload) => Effect.sync(() => connection.sendUnsafe(payload)),
+          receive: (limit) => connection.receive(Math.min(limit, handshakeMaxFrameSize))
+        }, { authkey: options.authkey, strict: options.strictAuth })
+        const first = yield* connection.receive()
+        if (isPythonFrame(first)) yield* servePython(ctx, connection, first)
+        else yield* serveNative(ctx, connection, first)
+      }).pipe(
+        // An unauthenticated or broken peer costs only its own connection.
+        Effect.catchCause(() => Effect.void),
+        Effect.ensuring(connection.close)
+      )
+
+    yield* Effect.forkScoped(
+      Effect.forever(Effect.flatMap(listener.accept, (connection) => Effect.sync(() => runConnection(serveConnection(connection)))))
+        .pipe(Effect.interruptible)
+    )
+    yield* Effect.addFinalizer(() => shutdown)
+
+    return Server.of({
+      address: listener.address,
+      numberOfObjects: store.numberOfObjects,
+      debugInfo: store.debugInfo,
+      shutdown,
+      awaitShutdown: Deferred.await(stopped)
+    })
+  })
+
+/**
+ * The Server as a scoped Layer: it serves from when the layer is built until
+ * its scope closes (the `get_server().serve_forever()` analogue).
+ *
+ * @since 0.1.0
+ */
+export const layer = (options: ServerOptions) => Layer.effect(Server, make(options))

@@ -1,0 +1,163 @@
+/**
+ * One client connection in our dialect: authenticated, with a session
+ * opened by Hello, carrying many requests at once. Each request waits for
+ * the reply with its id; interrupting the waiting fiber sends Cancel. When
+ * the connection goes, every waiting request fails with ConnectionLost, and
+ * so does every later one: nothing hangs.
+ *
+ * @since 0.1.0
+ */
+import { randomUUID } from "node:crypto"
+import { Effect, Result } from "effect"
+import { ConnectionLost, ManagerUnavailable } from "../../domain/ManagerErrors.ts"
+import type { Token } from "../../domain/Token.ts"
+import { handshakeMaxFrameSize } from "../../protocol/Framing.ts"
+import { type AuthenticationError, clientHandshake } from "../../protocol/Handshake.ts"
+import { protocolVersion, type Reply, type Request } from "../../protocol/Messages.ts"
+import { decodeReply, encodeRequest } from "../../protocol/WireCodec.ts"
+import { Transport, type TransportOptions } from "../../services/Transport.ts"
+
+/** A reply and the tokens in its value (each one a reference the server counted for us). @since 0.1.0 */
+export interface Received {
+  readonly reply: Reply
+  readonly tokens: ReadonlyArray<Token>
+}
+
+/** @since 0.1.0 */
+export interface ClientConnection {
+  /** The manager's address, as it reports it. */
+  readonly address: string
+  readonly session: string
+  /** Sends a request and waits for its reply; `cancellable` requests send Cancel when interrupted. */
+  readonly request: (build: (id: number) => Request, cancellable: boolean) => Effect.Effect<Received, ConnectionLost>
+  /** Sends a request whose reply nobody waits for (decref). A no-op once the connection is gone. */
+  readonly notify: (build: (id: number) => Request) => void
+  readonly isOpen: () => boolean
+}
+
+/** How to reach and join a manager. @since 0.1.0 */
+export interface ConnectOptions extends TransportOptions {
+  readonly address: string
+  readonly authkey: Uint8Array
+  /** Refuse the server's legacy HMAC-MD5 answers. */
+  readonly strictAuth?: boolean | undefined
+  /** Rejoin an existing session (a reconnecting client); default: a new one. */
+  readonly session?: string | undefined
+  /** Called with the tokens of replies that arrived after their request was cancelled. */
+  readonly onOrphanTokens?: ((tokens: ReadonlyArray<Token>) => void) | undefined
+}
+
+type Resume = (effect: Effect.Effect<Received, ConnectionLost>) => void
+
+/**
+ * Connects, authenticates and opens a session. The connection closes with
+ * the scope.
+ *
+ * @since 0.1.0
+ */
+export const connect = (options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const transport = yield* Transport
+    const connection = yield* transport.connect(options.address, options).pipe(
+      Effect.mapError((cause) => new ManagerUnavailable({ address: options.address, cause }))
+    )
+    const unavailable = (cause: unknown) => new ManagerUnavailable({ address: options.address, cause })
+    yield* clientHandshake({
+      send: (payload) => Effect.sync(() => connection.sendUnsafe(payload)),
+      receive: (limit) => Effect.mapError(connection.receive(Math.min(limit, handshakeMaxFrameSize)), unavailable)
+    }, { authkey: options.authkey, strict: options.strictAuth }).pipe(
+      Effect.catchTag("AuthenticationError", (e): Effect.Effect<never, AuthenticationError> => Effect.fail(e))
+    )
+    const session = options.session ?? randomUUID()
+    connection.sendUnsafe(encodeRequest({ _tag: "Hello", id: 1, session, version: protocolVersion }))
+    const hello = decodeReply(yield* Effect.mapError(connection.receive(), unavailable))
+    if (Result.isFailure(hello) || hello.success._tag !== "Return") {
+      return yield* unavailable(Result.isFailure(hello) ? hello.failure : new Error("the manager refused the session"))
+    }
+    const info = hello.success.value as { readonly address?: unknown }
+    const address = typeof info?.address === "string" ? info.address : options.address
+
+    const pending = new Map<number, Resume>()
+    let nextId = 2
+    let lost: ConnectionLost | undefined
+
+    const loseAll = (cause: unknown) => {
+      if (lost === undefined) lost = new ConnectionLost({ address, cause })
+      const waiting = [...pending.values()]
+      pending.clear()
+      for (const resume of waiting) resume(Effect.fail(lost))
+    }
+
+    const onFrame = (frame: Uint8Array) => {
+      const tokens: Array<Token> = []
+      const decoded = decodeReply(frame, tokens)
+      if (Result.isFailure(decoded)) {
+        loseAll(decoded.failure)
+        Effect.runFork(connection.close)
+        return
+      }
+      const reply = decoded.success
+      if (reply.id === 0) {
+        loseAll(new Error(reply._tag === "Traceback" ? reply.text : "the manager closed the connection"))
+        return
+      }
+      const resume = pending.get(reply.id)
+      if (resume === undefined) {
+        // The request was cancelled: the references this reply handed us go back.
+        if (tokens.length > 0) options.onOrphanTokens?.(tokens)
+        return
+      }
+      pending.delete(reply.id)
+      resume(Effect.succeed({ reply, tokens }))
+    }
+
+    yield* Effect.forkScoped(
+      connection.run(onFrame).pipe(
+        Effect.exit,
+        Effect.flatMap((exit) => Effect.sync(() => loseAll(exit._tag === "Failure" ? exit.cause : undefined)))
+      )
+    )
+    yield* Effect.addFinalizer(() => Effect.andThen(connection.close, Effect.sync(() => loseAll(new Error("the client closed")))))
+
+    const send = (request: Request): boolean => {
+      try {
+        connection.sendUnsafe(encodeRequest(request))
+        return true
+      } catch (e) {
+        throw e
+      }
+    }
+
+    const client: ClientConnection = {
+      address,
+      session,
+      isOpen: () => lost === undefined,
+      request: (build, cancellable) =>
+        Effect.callback<Received, ConnectionLost>((resume) => {
+          if (lost !== undefined) {
+            resume(Effect.fail(lost))
+            return
+          }
+          const id = nextId++
+          const request = build(id)
+          pending.set(id, resume)
+          try {
+            send(request)
+          } catch (e) {
+            pending.delete(id)
+            resume(Effect.die(e))
+            return
+          }
+          return Effect.sync(() => {
+            if (pending.delete(id) && cancellable && lost === undefined) {
+              send({ _tag: "Cancel", id: nextId++, target: id })
+            }
+          })
+        }),
+      notify: (build) => {
+        if (lost !== undefined) return
+        send(build(nextId++))
+      }
+    }
+    return client
+  })

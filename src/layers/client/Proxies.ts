@@ -1,0 +1,162 @@
+/**
+ * Proxies on the client: the ProxyCore behind each one (calls, release),
+ * the meaning of each reply, and the proxies found inside values (a token in
+ * a result becomes a live proxy holding the reference the server counted for
+ * it). One rule decides every release: a proxy's reference goes back exactly
+ * once, when it is released or its scope closes, whichever comes first.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Option, Scope } from "effect"
+import { CallTimeout, ProxyReleased, RemoteError } from "../../domain/ManagerErrors.ts"
+import { Token } from "../../domain/Token.ts"
+import { AutoProxy } from "../../proxy/AutoProxy.ts"
+import type { BaseProxy } from "../../proxy/BaseProxy.ts"
+import type { CallOptions, ProxyCore } from "../../proxy/ProxyCore.ts"
+import type { Registry } from "../../services/Registry.ts"
+import type { ClientConnection, Received } from "./ClientConnection.ts"
+
+/** What building proxies needs. @since 0.1.0 */
+export interface ProxyContext {
+  readonly connection: ClientConnection
+  readonly registry: Registry["Service"]
+  /** Owns proxies found in results when the caller has no Scope of its own. */
+  readonly fallbackScope: Scope.Scope
+  readonly callTimeout: number | undefined
+}
+
+const replaceTokens = (value: unknown, found: ReadonlySet<Token>, replace: (t: Token) => unknown, seen = new Set<object>()): unknown => {
+  if (value === null || typeof value !== "object") return value
+  if (value instanceof Token) return found.has(value) ? replace(value) : value
+  if (seen.has(value)) return value
+  seen.add(value)
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = replaceTokens(value[i], found, replace, seen)
+  } else if (value instanceof Map) {
+    for (const [k, v] of [...value]) {
+      const k2 = replaceTokens(k, found, replace, seen)
+      const v2 = replaceTokens(v, found, replace, seen)
+      if (k2 !== k) value.delete(k)
+      value.set(k2, v2)
+    }
+  } else if (value instanceof Set) {
+    for (const v of [...value]) {
+      const v2 = replaceTokens(v, found, replace, seen)
+      if (v2 !== v) {
+        value.delete(v)
+        value.add(v2)
+      }
+    }
+  } else {
+    const proto = Object.getPrototypeOf(value)
+    if (proto === Object.prototype || proto === null) {
+      const record = value as Record<string, unknown>
+      for (const k of Object.keys(record)) record[k] = replaceTokens(record[k], found, replace, seen)
+    }
+  }
+  return value
+}
+
+/** @since 0.1.0 */
+export class Proxies {
+  readonly ctx: ProxyContext
+
+  constructor(ctx: ProxyContext) {
+    this.ctx = ctx
+  }
+
+  /** A proxy for a token whose reference this client already holds, released with `scope`. */
+  adopt(token: Token, exposed: ReadonlyArray<string> | undefined, scope: Scope.Scope): Effect.Effect<BaseProxy> {
+    const proxy = this.build(token, exposed)
+    return Effect.as(Scope.addFinalizer(scope, proxy.core.release), proxy)
+  }
+
+  /** Turns a reply into the call's result or failure. Runs uninterruptibly: references it adopts must not be lost. */
+  interpret(received: Received, scope: Scope.Scope): Effect.Effect<unknown, unknown> {
+    const { reply, tokens } = received
+    switch (reply._tag) {
+      case "Return": {
+        const local = tokens.filter((t) => t.address === this.ctx.connection.address)
+        if (local.length === 0) return Effect.succeed(reply.value)
+        const proxies: Array<BaseProxy> = []
+        const value = replaceTokens(reply.value, new Set(local), (t) => {
+          const p = this.build(t, undefined)
+          proxies.push(p)
+          return p
+        })
+        return Effect.as(
+          Effect.forEach(proxies, (p) => Scope.addFinalizer(scope, p.core.release), { discard: true }),
+          value
+        )
+      }
+      case "Proxy":
+        return this.adopt(reply.token, reply.exposed, scope)
+      case "Error":
+        return Effect.fail(reply.error)
+      case "Traceback":
+        return Effect.fail(new RemoteError({ text: reply.text }))
+      case "Unserializable":
+        return Effect.fail(new RemoteError({ text: `Unserializable message: ${reply.text}` }))
+    }
+  }
+
+  /** Sends a request and interprets its reply in the caller's scope (or the fallback scope). */
+  send(
+    build: (id: number) => Parameters<ClientConnection["request"]>[0] extends (id: number) => infer R ? R : never,
+    cancellable: boolean,
+    scope: Scope.Scope | undefined
+  ): Effect.Effect<unknown, unknown> {
+    const owner = (s: Option.Option<Scope.Scope>) => scope ?? Option.getOrElse(s, () => this.ctx.fallbackScope)
+    return Effect.flatMap(Effect.serviceOption(Scope.Scope), (ambient) =>
+      Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(restore(this.ctx.connection.request(build, cancellable)), (received) =>
+          this.interpret(received, owner(ambient))
+        )
+      ))
+  }
+
+  core(token: Token, exposed: ReadonlyArray<string>): ProxyCore {
+    const ctx = this.ctx
+    let released = false
+    const releasedError = () => new ProxyReleased({ typeid: token.typeid, id: token.id })
+    const call = (method: string, args: ReadonlyArray<unknown>, options: CallOptions | undefined, scope: Scope.Scope | undefined) => {
+      if (released) return Effect.fail(releasedError())
+      const effect = Effect.withFiber((fiber) =>
+        this.send((id) => ({
+          _tag: "Call",
+          id,
+          object: token.id,
+          method,
+          args,
+          kwargs: options?.kwargs ?? null,
+          caller: fiber.id
+        }), true, scope)
+      )
+      if (ctx.callTimeout === undefined) return effect
+      return Effect.timeoutOrElse(effect, {
+        duration: ctx.callTimeout,
+        orElse: () => Effect.fail(new CallTimeout({ method, millis: ctx.callTimeout! }))
+      })
+    }
+    return {
+      token,
+      exposed,
+      call: (method, args, options) => call(method, args, options, undefined),
+      callProxy: (method, args, options) => Effect.flatMap(Effect.scope, (scope) => call(method, args, options, scope)),
+      release: Effect.sync(() => {
+        if (released) return
+        released = true
+        // After the manager is gone there is nothing to give back: a no-op.
+        ctx.connection.notify((id) => ({ _tag: "Decref", id, object: token.id }))
+      }),
+      isReleased: () => released
+    }
+  }
+
+  build(token: Token, exposed: ReadonlyArray<string> | undefined): BaseProxy {
+    const def = this.ctx.registry.get(token.typeid)
+    const core = this.core(token, exposed ?? def?.exposed ?? [])
+    const made = def?.makeProxy?.(core)
+    return (made as BaseProxy | undefined) ?? new AutoProxy(core, def?.methodToTypeid)
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Serves one connection in our own dialect: a session opened by Hello, then
+ * multiplexed requests, each in its own fiber, answered by id in whatever
+ * order they complete. A Cancel interrupts its request's fiber.
+ *
+ * A reply that hands out proxies (tokens in its value) adds one reference
+ * per token for the session before it leaves, so the object cannot vanish
+ * between the reply and the client's proxy; the proxy's release gives it
+ * back.
+ *
+ * @since 0.1.0
+ */
+import { Effect, type Fiber, Result } from "effect"
+import { makeCaller } from "../../domain/Referent.ts"
+import type { Token } from "../../domain/Token.ts"
+import type { Reply, Request } from "../../protocol/Messages.ts"
+import { decodeRequest, encodeReply } from "../../protocol/WireCodec.ts"
+import type { Connection } from "../../services/Transport.ts"
+import { call, create, type DispatchContext } from "./Dispatch.ts"
+import type { Leases } from "./Leases.ts"
+import { interrupted, type Outcome, succeed, traceback } from "./Outcome.ts"
+
+/** What a dialect session needs from its server. @since 0.1.0 */
+export interface SessionContext extends DispatchContext {
+  readonly leases: Leases
+  /** Asks the server to shut down (a client's Shutdown request). */
+  readonly requestShutdown: Effect.Effect<void>
+}
+
+const toReply = (id: number, outcome: Exclude<Outcome, { _tag: "Interrupted" }>): Reply => {
+  switch (outcome._tag) {
+    case "Return":
+      return { _tag: "Return", id, value: outcome.value }
+    case "Error":
+      return { _tag: "Error", id, error: outcome.error }
+    case "Traceback":
+      return { _tag: "Traceback", id, text: outcome.text }
+    case "Proxy":
+      return { _tag: "Proxy", id, token: outcome.token, exposed: outcome.exposed }
+  }
+}
+
+/** The id of connection-level failures: no request has it. @since 0.1.0 */
+export const connectionFailureId = 0
+
+/**
+ * Serves a connection whose first frame (after authentication) was `first`.
+ *
+ * @since 0.1.0
+ */
+export const serveNative = (ctx: SessionContext, connection: Connection, first: Uint8Array) =>
+  Effect.gen(function*() {
+    const hello = decodeRequest(first)
+    if (Result.isFailure(hello) || hello.success._tag !== "Hello") {
+      const reason = Result.isFailure(hello) ? hello.failure.reason : `expected Hello, got ${hello.success._tag}`
+      connection.sendUnsafe(encodeReply({ _tag: "Traceback", id: connectionFailureId, text: `ProtocolError: ${reason}\n` }))
+      return yield* connection.close
+    }
+    const session = hello.success.session
+    ctx.leases.attach(session)
+    connection.sendUnsafe(encodeReply({ _tag: "Return", id: hello.success.id, value: { session, address: ctx.address } }))
+
+    const inflight = new Map<number, Fiber.Fiber<void>>()
+    const context = yield* Effect.context<never>()
+    const fork = Effect.runForkWith(context)
+
+    const respond = (id: number, outcome: Outcome, objectId?: string, argTokens = false) =>
+      Effect.gen(function*() {
+        if (outcome._tag === "Interrupted") return
+        const tokens: Array<Token> = []
+        let bytes: Uint8Array
+        try {
+          bytes = encodeReply(toReply(id, outcome), tokens)
+        } catch (e) {
+          tokens.length = 0
+          bytes = encodeReply({ _tag: "Unserializable", id, text: (e as Error)?.message ?? String(e) })
+        }
+        for (const token of tokens) {
+          // A created object's own token already carries the session's reference.
+          if (outcome._tag === "Proxy" && token === outcome.token) continue
+          if (token.address === ctx.address) yield* Effect.ignore(ctx.store.incref(token.id, session))
+        }
+        if (objectId !== undefined && (argTokens || ctx.store.getUnsafe(objectId)?.mayHoldRefs === true)) {
+          yield* ctx.store.updateChildren(objectId)
+        }
+        connection.sendUnsafe(bytes)
+      })
+
+    const handle = (request: Request, hasTokens: boolean): Effect.Effect<void> => {
+      switch (request._tag) {
+        case "Call": {
+          const caller = makeCaller(session, request.caller)
+          const outcome = call(ctx, caller, request.object, request.method, request.args, request.kwargs)
+          return Effect.isEffect(outcome)
+            ? Effect.flatMap(outcome, (o) => respond(request.id, o, request.object, hasTokens))
+            : respond(request.id, outcome, request.object, hasTokens)
+        }
+        case "Create":
+          return Effect.flatMap(
+            create(ctx, session, request.typeid, request.args, request.kwargs, hasTokens),
+            (o) => respond(request.id, o)
+          )
+        case "Incref":
+          return Effect.matchEffect(ctx.store.incref(request.object, session), {
+            onFailure: (e) => respond(request.id, traceback(`Traceback (most recent call last):\n${e.message}\n`)),
+            onSuccess: () => respond(request.id, succeed(null))
+          })
+        case "Decref":
+          return Effect.matchEffect(ctx.store.decref(request.object, session), {
+            onFailure: (e) => respond(request.id, traceback(`Traceback (most recent call last):\n${e.message}\n`)),
+            onSuccess: () => respond(request.id, succeed(null))
+          })
+        case "GetMethods": {
+          const entry = ctx.store.getUnsafe(request.object)
+          return respond(
+            request.id,
+            entry === undefined
+              ? traceback(`Traceback (most recent call last):\nKeyError: ${JSON.stringify(request.object)}\n`)
+              : succeed([...entry.exposed])
+          )
+        }
+        case "DebugInfo":
+          return Effect.flatMap(ctx.store.debugInfo, (info) => respond(request.id, succeed(info)))
+        case "NumberOfObjects":
+          return Effect.flatMap(ctx.store.numberOfObjects, (n) => respond(request.id, succeed(n)))
+        case "Shutdown":
+          return Effect.andThen(respond(request.id, succeed(null)), ctx.requestShutdown)
+        case "Ping":
+          return respond(request.id, succeed("pong"))
+        case "Cancel":
+          return Effect.sync(() => inflight.get(request.target)?.interruptUnsafe())
+        case "Hello":
+          return respond(request.id, traceback("ProtocolError: the session is already open\n"))
+      }
+    }
+
+    const onFrame = (frame: Uint8Array) => {
+      const tokens: Array<Token> = []
+      const decoded = decodeRequest(frame, tokens)
+      if (Result.isFailure(decoded)) {
+        connection.sendUnsafe(encodeReply({
+          _tag: "Traceback",
+          id: connectionFailureId,
+          text: `ProtocolError: ${decoded.failure.reason}\n`
+        }))
+        fork(connection.close)
+        return
+      }
+      const request = decoded.success
+      const fiber = fork(handle(request, tokens.length > 0))
+      if (fiber.pollUnsafe() === undefined) {
+        inflight.set(request.id, fiber)
+        fiber.addObserver(() => inflight.delete(request.id))
+      }
+    }
+
+    yield* connection.run(onFrame).pipe(
+      Effect.ignore,
+      Effect.ensuring(Effect.sync(() => {
+        for (const fiber of inflight.values()) fiber.interruptUnsafe()
+        inflight.clear()
+        ctx.leases.detach(session)
+      }))
+    )
+    void interrupted
+  })

@@ -1,0 +1,115 @@
+/**
+ * Messages of our dialect to bytes and back. On the wire a message is a
+ * MessagePack array: a kind code, then its fields in a fixed order. Decoding
+ * checks the shape against the message's Schema before anything acts on it,
+ * and reports a malformed frame as a ProtocolError.
+ *
+ * @since 0.1.0
+ */
+import { Data, Result, Schema } from "effect"
+import type { Token } from "../domain/Token.ts"
+import * as M from "./Messages.ts"
+import { decodeValue, encodeValue } from "./ValueCodec.ts"
+
+/**
+ * A frame that is not a valid message of the dialect it claims.
+ *
+ * @since 0.1.0
+ */
+export class ProtocolError extends Data.TaggedError("ProtocolError")<{
+  readonly reason: string
+}> {
+  override get message(): string {
+    return `protocol error: ${this.reason}`
+  }
+}
+
+interface Kind {
+  readonly code: number
+  readonly tag: string
+  readonly fields: ReadonlyArray<string>
+  readonly decode: (u: unknown) => Result.Result<any, Schema.SchemaError>
+}
+
+const kind = <S extends Schema.Top>(code: number, tag: string, fields: ReadonlyArray<string>, schema: S): Kind => ({
+  code,
+  tag,
+  fields,
+  decode: Schema.decodeUnknownResult(schema as never) as never
+})
+
+const requestKinds: ReadonlyArray<Kind> = [
+  kind(1, "Hello", ["id", "session", "version"], M.Hello),
+  kind(2, "Call", ["id", "object", "method", "args", "kwargs", "caller"], M.Call),
+  kind(3, "Create", ["id", "typeid", "args", "kwargs"], M.Create),
+  kind(4, "Incref", ["id", "object"], M.Incref),
+  kind(5, "Decref", ["id", "object"], M.Decref),
+  kind(6, "GetMethods", ["id", "object"], M.GetMethods),
+  kind(7, "DebugInfo", ["id"], M.DebugInfo),
+  kind(8, "NumberOfObjects", ["id"], M.NumberOfObjects),
+  kind(9, "Shutdown", ["id"], M.Shutdown),
+  kind(10, "Ping", ["id"], M.Ping),
+  kind(11, "Cancel", ["id", "target"], M.Cancel)
+]
+
+const replyKinds: ReadonlyArray<Kind> = [
+  kind(20, "Return", ["id", "value"], M.Return),
+  kind(21, "Error", ["id", "error"], M.Error),
+  kind(22, "Traceback", ["id", "text"], M.Traceback),
+  kind(23, "Unserializable", ["id", "text"], M.Unserializable),
+  kind(24, "Proxy", ["id", "token", "exposed"], M.Proxy)
+]
+
+const byCode = new Map<number, Kind>()
+const byTag = new Map<string, Kind>()
+for (const k of [...requestKinds, ...replyKinds]) {
+  byCode.set(k.code, k)
+  byTag.set(k.tag, k)
+}
+
+const toWire = (message: { readonly _tag: string }): Array<unknown> => {
+  const k = byTag.get(message._tag)!
+  const out: Array<unknown> = [k.code]
+  for (const f of k.fields) out.push((message as Record<string, unknown>)[f])
+  return out
+}
+
+const fromWire = (bytes: Uint8Array, kinds: "request" | "reply", tokens: Array<Token> | undefined): Result.Result<any, ProtocolError> => {
+  let decoded: unknown
+  try {
+    decoded = decodeValue(bytes, tokens)
+  } catch (e) {
+    return Result.fail(new ProtocolError({ reason: `undecodable frame: ${(e as Error)?.message ?? String(e)}` }))
+  }
+  if (!Array.isArray(decoded) || typeof decoded[0] !== "number") {
+    return Result.fail(new ProtocolError({ reason: "a message is an array that starts with its kind" }))
+  }
+  const k = byCode.get(decoded[0])
+  const isRequest = k !== undefined && k.code < 20
+  if (k === undefined || isRequest !== (kinds === "request")) {
+    return Result.fail(new ProtocolError({ reason: `unknown ${kinds} kind ${decoded[0]}` }))
+  }
+  if (decoded.length !== k.fields.length + 1) {
+    return Result.fail(new ProtocolError({ reason: `${k.tag} has ${k.fields.length} fields, got ${decoded.length - 1}` }))
+  }
+  const message: Record<string, unknown> = { _tag: k.tag }
+  for (let i = 0; i < k.fields.length; i++) message[k.fields[i]!] = decoded[i + 1]
+  const checked = k.decode(message)
+  return Result.isSuccess(checked)
+    ? Result.succeed(checked.success)
+    : Result.fail(new ProtocolError({ reason: `${k.tag}: ${checked.failure.message}` }))
+}
+
+/** Encodes a request. @since 0.1.0 */
+export const encodeRequest = (request: M.Request, tokens?: Array<Token>): Uint8Array => encodeValue(toWire(request), tokens)
+
+/** Encodes a reply; throws when its value cannot be encoded. @since 0.1.0 */
+export const encodeReply = (reply: M.Reply, tokens?: Array<Token>): Uint8Array => encodeValue(toWire(reply), tokens)
+
+/** Decodes and checks a request; tokens in it are pushed to `tokens` when given. @since 0.1.0 */
+export const decodeRequest = (bytes: Uint8Array, tokens?: Array<Token>): Result.Result<M.Request, ProtocolError> =>
+  fromWire(bytes, "request", tokens)
+
+/** Decodes and checks a reply; tokens in it are pushed to `tokens` when given. @since 0.1.0 */
+export const decodeReply = (bytes: Uint8Array, tokens?: Array<Token>): Result.Result<M.Reply, ProtocolError> =>
+  fromWire(bytes, "reply", tokens)

@@ -1,0 +1,37 @@
+/**
+ * The proxy of a shared iterator: `next` until StopIteration.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Option } from "effect"
+import type { CallError } from "../domain/ManagerErrors.ts"
+import type { StopIteration } from "../domain/PythonErrors.ts"
+import { BaseProxy } from "./BaseProxy.ts"
+
+/** @since 0.1.0 */
+export class IteratorProxy<A = unknown> extends BaseProxy {
+  /** The next item, or StopIteration when done. */
+  next(): Effect.Effect<A, StopIteration | CallError> {
+    return this.call("__next__")
+  }
+  /** The next item, or none when done. */
+  nextOption(): Effect.Effect<Option.Option<A>, CallError> {
+    return this.next().pipe(
+      Effect.map(Option.some),
+      Effect.catchTag("StopIteration", () => Effect.succeed(Option.none<A>()))
+    )
+  }
+  /** Every remaining item (one round trip each, as CPython's iteration). */
+  toArray(): Effect.Effect<Array<A>, CallError> {
+    const out: Array<A> = []
+    const loop: Effect.Effect<Array<A>, CallError> = Effect.flatMap(this.nextOption(), (item) => {
+      if (Option.isNone(item)) return Effect.succeed(out)
+      out.push(item.value)
+      return loop
+    })
+    return loop
+  }
+  close(): Effect.Effect<void, CallError> {
+    return this.call("close")
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Which types a manager can create, and how: Python's `BaseManager.register`
+ * as data. Each {@link TypeDef} names a typeid, how the server creates its
+ * referent, which methods it exposes, which methods return new shared objects
+ * (method_to_typeid), and how a client builds its proxy. The same TypeDef
+ * serves both sides: the server reads `create` and `exposed`, the client
+ * reads `makeProxy`, and TypeScript reads the proxy's type from it.
+ *
+ * @since 0.1.0
+ */
+import type { Effect } from "effect"
+import { Context, Layer } from "effect"
+import { publicMethods } from "../domain/Referent.ts"
+import type { ProxyCore } from "../proxy/ProxyCore.ts"
+
+/**
+ * A registered type.
+ *
+ * @since 0.1.0
+ */
+export interface TypeDef<Id extends string = string, Args extends ReadonlyArray<any> = ReadonlyArray<any>, P = unknown> {
+  readonly typeid: Id
+  /**
+   * Creates the referent, on the server. It may return the referent, a
+   * Promise of it or an Effect of it; returning an object that is already
+   * shared hands out that object (CPython's `register('get_queue', callable=...)`).
+   * Absent on a client-side registration.
+   */
+  readonly create?: ((...args: Args) => unknown) | undefined
+  /** Whether proxies among `create`'s arguments arrive as their referents (a Condition's lock). */
+  readonly resolveArguments?: boolean | undefined
+  /** Names of `create`'s parameters, so CPython peers can pass them by keyword (`"**"` takes the rest as a record). */
+  readonly parameters?: ReadonlyArray<string> | undefined
+  /** The methods proxies may call (default: the referent's public methods). */
+  readonly exposed?: ReadonlyArray<string> | undefined
+  /** Methods whose result becomes a new shared object of the given typeid, returned as a proxy. */
+  readonly methodToTypeid?: Readonly<Record<string, string>> | undefined
+  /** Parameter names of methods, for keyword arguments. */
+  readonly methodParameters?: Readonly<Record<string, ReadonlyArray<string>>> | undefined
+  /** The CPython proxy class a CPython peer rebuilds it with (default `AutoProxy`). */
+  readonly pythonProxy?: string | undefined
+  /** Whether the manager offers a create method for it (default true). */
+  readonly createMethod?: boolean | undefined
+  /** Builds the client's proxy (default: an AutoProxy over the exposed methods). */
+  readonly makeProxy?: ((core: ProxyCore) => P) | undefined
+}
+
+/** The proxy type of a TypeDef. @since 0.1.0 */
+export type ProxyOf<D> = D extends TypeDef<any, any, infer P> ? P : never
+/** The create arguments of a TypeDef. @since 0.1.0 */
+export type ArgsOf<D> = D extends TypeDef<any, infer A, any> ? A : never
+
+const exposedByClass = new WeakMap<object, ReadonlySet<string>>()
+const exposedByDef = new WeakMap<TypeDef, ReadonlySet<string>>()
+
+/**
+ * The methods a referent exposes under a TypeDef: the declared list, or its
+ * public methods, plus the methods of method_to_typeid (as CPython adds them).
+ *
+ * @since 0.1.0
+ */
+export const exposedOf = (def: TypeDef, referent: object): ReadonlySet<string> => {
+  if (def.exposed !== undefined) {
+    let set = exposedByDef.get(def)
+    if (set === undefined) {
+      set = new Set([...def.exposed, ...Object.keys(def.methodToTypeid ?? {})])
+      exposedByDef.set(def, set)
+    }
+    return set
+  }
+  const proto = Object.getPrototypeOf(referent) ?? referent
+  let set = exposedByClass.get(proto)
+  if (set === undefined) {
+    set = new Set([...publicMethods(referent), ...Object.keys(def.methodToTypeid ?? {})])
+    // Instances with their own function fields differ from their class; only cache what the class decides.
+    if (Object.getOwnPropertyNames(referent).every((n) => typeof (referent as Record<string, unknown>)[n] !== "function")) {
+      exposedByClass.set(proto, set)
+    }
+  }
+  return set
+}
+
+/** The methods of T a proxy can call: functions whose names do not start with `_`. @since 0.1.0 */
+export type PublicMethodKeys<T> = {
+  [K in keyof T]: K extends `_${string}` ? never : T[K] extends (...args: any) => any ? K : never
+}[keyof T] & string
+
+/**
+ * Registers a user type, as Python's `BaseManager.register(typeid, callable)`.
+ * The proxy is an AutoProxy with a typed method for each public method of
+ * the referent (or each name in `exposed`).
+ *
+ * @example
+ * ```ts
+ * import { Registry } from "effect-managers"
+ *
+ * class Counter {
+ *   n = 0
+ *   increment(by: number) { return (this.n += by) }
+ * }
+ * export const CounterType = Registry.define("Counter", { create: () => new Counter() })
+ * // manager.create(CounterType) gives a proxy with increment(by): Effect<number, ...>
+ * ```
+ * @since 0.1.0
+ */
+export const define = <
+  const Id extends string,
+  Args extends ReadonlyArray<any>,
+  R extends object,
+  const Exposed extends PublicMethodKeys<R> = PublicMethodKeys<R>
+>(
+  typeid: Id,
+  options: {
+    readonly create: (...args: Args) => R | PromiseLike<R> | Effect.Effect<R, any, never>
+    readonly exposed?: ReadonlyArray<Exposed> | undefined
+    readonly methodToTypeid?: Readonly<Record<string, string>> | undefined
+    readonly parameters?: ReadonlyArray<string> | undefined
+    readonly methodParameters?: Readonly<Record<string, ReadonlyArray<string>>> | undefined
+    readonly createMethod?: boolean | undefined
+  }
+): TypeDef<Id, Args, AutoProxyOf<Pick<R, Exposed>>> => ({ typeid, ...options })
+
+/**
+ * Registers a typeid that serves the same kind of object as `like` (its
+ * exposed methods and proxy): with `create` on the server, without it on a
+ * client that only connects (CPython's `register('get_queue')`).
+ *
+ * @example
+ * ```ts
+ * import { Registry, SyncManager } from "effect-managers"
+ * // client side: the server's get_queue hands every client the same Queue
+ * const GetQueue = Registry.alias("get_queue", SyncManager.types.Queue)
+ * ```
+ * @since 0.1.0
+ */
+export const alias = <const Id extends string, D extends TypeDef, Args extends ReadonlyArray<any> = []>(
+  typeid: Id,
+  like: D,
+  create?: (...args: Args) => unknown
+): TypeDef<Id, Args, ProxyOf<D>> => ({
+  ...like,
+  typeid,
+  create: create as never,
+  createMethod: true
+}) as TypeDef<Id, Args, ProxyOf<D>>
+
+/** The typed AutoProxy of a referent type (see `proxy/AutoProxy`). @since 0.1.0 */
+export type { AutoProxyOf } from "../proxy/AutoProxy.ts"
+import type { AutoProxyOf } from "../proxy/AutoProxy.ts"
+
+/**
+ * The types a manager serves, by typeid.
+ *
+ * @since 0.1.0
+ */
+export class Registry extends Context.Service<Registry, {
+  readonly get: (typeid: string) => TypeDef | undefined
+  readonly types: ReadonlyArray<TypeDef>
+}>()("effect-managers/Registry") {}
+
+/**
+ * A registry of the given types; a later TypeDef with the same typeid
+ * replaces an earlier one.
+ *
+ * @since 0.1.0
+ */
+export const make = (types: Iterable<TypeDef>): Registry["Service"] => {
+  const byId = new Map<string, TypeDef>()
+  for (const t of types) byId.set(t.typeid, t)
+  return { get: (typeid) => byId.get(typeid), types: [...byId.values()] }
+}
+
+/** @since 0.1.0 */
+export const layer = (types: Iterable<TypeDef>): Layer.Layer<Registry> => Layer.succeed(Registry, make(types))

@@ -1,0 +1,44 @@
+/**
+ * The manager's server: it listens on an address, authenticates each
+ * connection, and serves requests from both dialects (ours, and CPython's)
+ * against the shared objects in the RefcountStore, as the Registry describes
+ * them. Every request runs in its own fiber, many at once per connection.
+ *
+ * Layers: `ServerLive.layer(options)`, needing a Transport, a Registry and a
+ * RefcountStore.
+ *
+ * @since 0.1.0
+ */
+import type { Duration, Effect } from "effect"
+import { Context } from "effect"
+import type { ObjectInfo } from "../domain/ObjectInfo.ts"
+
+/** How a server listens and what it allows. @since 0.1.0 */
+export interface ServerOptions {
+  /** `memory:name`, `unix:/path` or `tcp:host:port` (port 0 picks a free port). */
+  readonly address: string
+  /** The shared key both sides prove they hold. An empty key is a valid key. */
+  readonly authkey: Uint8Array
+  /** Refuse legacy HMAC-MD5 answers (CPython 3.11 and older clients). */
+  readonly strictAuth?: boolean | undefined
+  /** The cap on a frame, checked before allocation (default 64 MiB). */
+  readonly maxFrameSize?: number | undefined
+  /** How long a session's references outlive its connection (default 3 seconds). */
+  readonly leaseGrace?: Duration.Input | undefined
+  /** Whether an expired session's lock, semaphore and condition permits are released too (default true). */
+  readonly releasePermitsOnExpiry?: boolean | undefined
+  /** TLS for TCP: the server's certificate and key files. */
+  readonly tls?: { readonly cert: string; readonly key: string } | undefined
+}
+
+/** @since 0.1.0 */
+export class Server extends Context.Service<Server, {
+  /** The address bound (with the real port for `tcp:host:0`). */
+  readonly address: string
+  readonly numberOfObjects: Effect.Effect<number>
+  readonly debugInfo: Effect.Effect<ReadonlyArray<ObjectInfo>>
+  /** Stops serving: closes the listener and every connection, and disposes every object. */
+  readonly shutdown: Effect.Effect<void>
+  /** Completes once the server has shut down (on `shutdown`, or a client's shutdown request). */
+  readonly awaitShutdown: Effect.Effect<void>
+}>()("effect-managers/Server") {}
