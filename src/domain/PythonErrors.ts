@@ -9,6 +9,7 @@
  */
 import { Data } from "effect"
 import { repr } from "./values/Equality.ts"
+import { Tuple } from "./values/Tuple.ts"
 
 /** Fields shared by every Python-mirroring error. @since 0.1.0 */
 export interface PythonErrorFields {
@@ -20,7 +21,7 @@ const messageOf = (tag: string, args: ReadonlyArray<unknown>): string => {
   if (args.length === 0) return ""
   // KeyError shows its key as repr, every other exception as str (Python's rules).
   if (args.length === 1) return tag === "KeyError" || typeof args[0] !== "string" ? repr(args[0]) : args[0] as string
-  return repr(args)
+  return repr(Tuple.fromArray(args))
 }
 
 const PythonError = <Tag extends string>(tag: Tag, pythonName: string) => {

@@ -39,6 +39,23 @@ export const lockTimeout = (blocking: unknown, timeout: unknown): number | undef
 }
 
 /**
+ * Milliseconds to wait, or undefined to wait forever, for Semaphore-style
+ * `(blocking, timeout)` arguments, where None means forever and a negative
+ * timeout does not wait.
+ *
+ * @since 0.1.0
+ */
+export const semaphoreTimeout = (blocking: unknown, timeout: unknown): number | undefined => {
+  const none = timeout === null || timeout === undefined
+  if (blocking === false || blocking === 0) {
+    if (!none) throw ValueError.make("can't specify timeout for non-blocking acquire")
+    return 0
+  }
+  if (none) return undefined
+  return Math.max(0, Number(timeout) * 1000)
+}
+
+/**
  * Milliseconds to wait, or undefined to wait forever, for `wait(timeout)`
  * (Event, Condition, Barrier), where None means forever and a negative
  * timeout does not wait.

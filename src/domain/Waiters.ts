@@ -44,15 +44,18 @@ export class Waiters {
 
   /** Wakes up to `n` waiters, oldest first. Returns how many were woken. */
   notify(n = 1): number {
-    let woken = 0
+    // Take them all out first: a resumed fiber runs inline and may wait here again.
+    const chosen: Array<Waiter> = []
     for (const waiter of this.queue) {
-      if (woken >= n) break
-      this.queue.delete(waiter)
+      if (chosen.length >= n) break
+      chosen.push(waiter)
+    }
+    for (const waiter of chosen) this.queue.delete(waiter)
+    for (const waiter of chosen) {
       waiter.onWake?.()
       waiter.resume(Effect.succeed(true))
-      woken++
     }
-    return woken
+    return chosen.length
   }
 
   notifyAll(): number {

@@ -68,7 +68,7 @@ export const make = (options: ClientOptions) =>
             )
           )
         ) as Effect.Effect<BaseProxy, CallError, Scope.Scope>,
-      dict: (initial) => create("dict", initial === undefined ? [] : [initial]),
+      dict: ((initial?: unknown) => create("dict", initial === undefined ? [] : [initial])) as ManagerShape["dict"],
       list: (items) => create("list", items === undefined ? [] : [[...items]]),
       set: (items) => create("set", items === undefined ? [] : [[...items]]),
       Queue: (options) => create("Queue", [options?.maxsize ?? 0]),

@@ -18,9 +18,10 @@ export interface AcquireOptions {
   readonly timeout?: BlockingOptions["timeout"]
 }
 
+// As CPython's AcquirerProxy: the timeout is sent only when there is one.
 const acquireArgs = (options: AcquireOptions): ReadonlyArray<unknown> => {
   const timeout = toSeconds(options.timeout)
-  return [options.blocking ?? true, timeout ?? -1]
+  return timeout === null ? [options.blocking ?? true] : [options.blocking ?? true, timeout]
 }
 
 /** @since 0.1.0 */

@@ -48,9 +48,13 @@ export interface ManagerShape {
    * its own reference, in the caller's scope.
    */
   readonly proxy: (token: Token) => Effect.Effect<BaseProxy, CallError, Scope.Scope>
-  readonly dict: <K = unknown, V = unknown>(
-    initial?: ReadonlyMap<K, V> | Iterable<readonly [K, V]> | Readonly<Record<string, V>>
-  ) => Effect.Effect<DictProxy<K, V>, CreateError, Scope.Scope>
+  readonly dict: {
+    <K = unknown, V = unknown>(): Effect.Effect<DictProxy<K, V>, CreateError, Scope.Scope>
+    <K, V>(initial: ReadonlyMap<K, V> | Iterable<readonly [K, V]>): Effect.Effect<DictProxy<K, V>, CreateError, Scope.Scope>
+    <K extends string = string, V = unknown>(
+      initial: Readonly<Record<string, V>>
+    ): Effect.Effect<DictProxy<K, V>, CreateError, Scope.Scope>
+  }
   readonly list: <A = unknown>(items?: Iterable<A>) => Effect.Effect<ListProxy<A>, CreateError, Scope.Scope>
   readonly set: <A = unknown>(items?: Iterable<A>) => Effect.Effect<SetProxy<A>, CreateError, Scope.Scope>
   readonly Queue: <A = unknown>(options?: { readonly maxsize?: number }) => Effect.Effect<QueueProxy<A>, CreateError, Scope.Scope>
@@ -70,7 +74,7 @@ export interface ManagerShape {
   readonly Value: <A = unknown>(typecode: string, value: A) => Effect.Effect<ValueProxy<A>, CreateError, Scope.Scope>
   readonly Array: <A extends number | bigint | string = number>(
     typecode: string,
-    sequence: Iterable<A> | number
+    sequence: Iterable<NoInfer<A>> | number
   ) => Effect.Effect<ArrayProxy<A>, CreateError, Scope.Scope>
   readonly Namespace: <T extends Record<string, unknown> = Record<string, unknown>>(
     attributes?: Partial<T>

@@ -38,7 +38,7 @@ export class Barrier {
 
   constructor(parties: unknown, options: BarrierOptions = {}) {
     const n = Number(parties)
-    if (!(Number.isInteger(n) && n >= 1)) throw ValueError.make("parties must be >= 1")
+    if (!(Number.isInteger(n) && n >= 1)) throw ValueError.make("parties must be > 0")
     this.parties = n
     this.action = options.action
     this.defaultTimeout = options.timeout ?? null

@@ -35,13 +35,19 @@ export class Condition {
 
   readonly wait = withCaller((caller: Caller, timeout: unknown = null) => {
     if (!this.isOwned(caller)) throw RuntimeError.make("cannot wait on un-acquired lock")
+    const ms = waitTimeout(timeout)
+    // A timeout of zero or less is a non-blocking attempt: nobody can notify in between.
+    if (ms === 0) return false
     const lock = this.lock
     const saved = lock instanceof RLock ? lock.releaseAll(caller) : (lock.release(), 1)
-    const reacquire = lock instanceof RLock
-      ? lock.restore(caller, saved)
-      : Effect.asVoid(lock.acquire(caller, true, -1) as Effect.Effect<boolean>)
+    // Taking the lock back must wait until the wait is over: build it lazily.
+    const reacquire = Effect.suspend(() => {
+      if (lock instanceof RLock) return lock.restore(caller, saved)
+      const r = lock.acquire(caller, true, -1)
+      return Effect.isEffect(r) ? Effect.asVoid(r) : Effect.void
+    })
     return Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(Effect.exit(restore(this.waiters.wait(waitTimeout(timeout)))), (exit) =>
+      Effect.flatMap(Effect.exit(restore(this.waiters.wait(ms))), (exit) =>
         Exit.hasInterrupts(exit) ? exit : Effect.andThen(reacquire, exit)
       )
     )

@@ -48,15 +48,40 @@ export class Iterator {
   }
 }
 
-/** Wraps an iterator over a mutable source so that mutation during iteration fails, as in Python. @since 0.1.0 */
-export function* guarded<T>(source: Iterable<T>, size: () => number, what: string): Generator<T> {
+/**
+ * Iterates a dict or set, failing as Python does when it changes size
+ * during iteration. The size is taken now, not at the first `next`.
+ *
+ * @since 0.1.0
+ */
+export const guarded = <T>(source: Iterable<T>, size: () => number, what: string): Iterable<T> => {
   const initial = size()
-  for (const item of source) {
+  const check = () => {
     if (size() !== initial) throw RuntimeError.make(`${what} changed size during iteration`)
-    yield item
   }
-  if (size() !== initial) throw RuntimeError.make(`${what} changed size during iteration`)
+  return {
+    *[Symbol.iterator]() {
+      check()
+      for (const item of source) {
+        check()
+        yield item
+      }
+      check()
+    }
+  }
 }
+
+/**
+ * Iterates a list by position, as Python's list iterator does: items
+ * appended meanwhile are seen, and it ends at the current length.
+ *
+ * @since 0.1.0
+ */
+export const positional = <T>(items: ReadonlyArray<T>): Iterable<T> => ({
+  *[Symbol.iterator]() {
+    for (let i = 0; i < items.length; i++) yield items[i]!
+  }
+})
 
 /** What IteratorProxy exposes. @since 0.1.0 */
 export const iteratorExposed: ReadonlyArray<string> = ["__next__", "send", "throw", "close"]

@@ -9,7 +9,7 @@ import { IndexError, TypeError, ValueError } from "../PythonErrors.ts"
 import { getValue } from "../Referent.ts"
 import { compare, equals, repr } from "../values/Equality.ts"
 import { pythonType } from "../values/PythonType.ts"
-import { guarded } from "./Iterator.ts"
+import { positional } from "./Iterator.ts"
 import { deleteItem, getItem, normalizeIndex, setItem } from "./Sequence.ts"
 
 const repeatCount = (n: unknown): number => {
@@ -68,7 +68,7 @@ export class List {
     this.items.push(...copy)
   }
   __iter__(): Iterable<unknown> {
-    return guarded(this.items, () => this.items.length, "list")
+    return positional(this.items)
   }
   __reversed__(): Iterable<unknown> {
     return [...this.items].reverse()

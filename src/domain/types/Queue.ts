@@ -40,7 +40,8 @@ export class Queue {
   }
 
   put(item: unknown, block: unknown = true, timeout: unknown = null): void | Effect.Effect<void, QueueFull> {
-    const wait = queueTimeout(block, timeout)
+    // An unbounded queue never waits, so CPython never looks at its timeout.
+    const wait = this.maxsize > 0 ? queueTimeout(block, timeout) : 0
     const attempt = (): true | NotYet => {
       if (this.full()) return NotYet
       this.push(item)

@@ -8,7 +8,7 @@
 import { Effect } from "effect"
 import { ValueError } from "../PythonErrors.ts"
 import { type Caller, releaseSession, withCaller } from "../Referent.ts"
-import { lockTimeout } from "../Timeout.ts"
+import { semaphoreTimeout } from "../Timeout.ts"
 import { NotYet, retryUntil, TimedOut, Waiters } from "../Waiters.ts"
 
 /** @since 0.1.0 */
@@ -24,7 +24,7 @@ export class Semaphore {
   }
 
   readonly acquire = withCaller((caller: Caller, blocking: unknown = true, timeout: unknown = null) => {
-    const wait = lockTimeout(blocking, timeout ?? -1)
+    const wait = semaphoreTimeout(blocking, timeout)
     const attempt = (): true | NotYet => {
       if (this.value <= 0) return NotYet
       this.value--

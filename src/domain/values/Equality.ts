@@ -8,7 +8,7 @@
 import { TypeError } from "../PythonErrors.ts"
 import { Token } from "../Token.ts"
 import { PyArray, PyFloat, PyObject, Slice, ValueCopy } from "./PyObjects.ts"
-import { isNumeric, numericValue, pythonType } from "./PythonType.ts"
+import { isNumeric, numericValue, type PythonType, pythonType } from "./PythonType.ts"
 import { Tuple } from "./Tuple.ts"
 
 const compareNumbers = (a: number | bigint, b: number | bigint): number => {
@@ -41,7 +41,10 @@ const lookup = (u: object, key: unknown): { found: boolean; value?: unknown } =>
  *
  * @since 0.1.0
  */
-export const equals = (a: unknown, b: unknown): boolean => {
+export const equals = (a: unknown, b: unknown): boolean => equalsIn(a, b, new Map())
+
+// `seen` holds the container pairs being compared, so cyclic values compare as CPython's do without recursing forever.
+const equalsIn = (a: unknown, b: unknown, seen: Map<unknown, Set<unknown>>): boolean => {
   if (a === b) return true
   if (isNumeric(a) && isNumeric(b)) return compareNumbers(numericValue(a), numericValue(b)) === 0
   if ((a === null || a === undefined) && (b === null || b === undefined)) return true
@@ -60,17 +63,24 @@ export const equals = (a: unknown, b: unknown): boolean => {
     const x = a as Set<unknown>
     const y = b as Set<unknown>
     if (x.size !== y.size) return false
-    for (const item of x) if (!y.has(item) && ![...y].some((other) => equals(item, other))) return false
+    for (const item of x) if (!y.has(item) && ![...y].some((other) => equalsIn(item, other, seen))) return false
     return true
   }
   if (ta !== tb) return false
+  if (typeof a === "object" && a !== null) {
+    // A pair already being compared further up: assume equal, as a cycle adds nothing new.
+    const partners = seen.get(a) ?? new Set()
+    if (partners.has(b)) return true
+    partners.add(b)
+    seen.set(a, partners)
+  }
   switch (ta) {
     case "list":
     case "tuple": {
       const x = a as ReadonlyArray<unknown>
       const y = b as ReadonlyArray<unknown>
       if (x.length !== y.length) return false
-      for (let i = 0; i < x.length; i++) if (!equals(x[i], y[i])) return false
+      for (let i = 0; i < x.length; i++) if (!equalsIn(x[i], y[i], seen)) return false
       return true
     }
     case "dict": {
@@ -79,7 +89,7 @@ export const equals = (a: unknown, b: unknown): boolean => {
       if (sizeOf(x) !== sizeOf(y)) return false
       for (const [k, v] of entriesOf(x)) {
         const other = lookup(y, k)
-        if (!other.found || !equals(v, other.value)) return false
+        if (!other.found || !equalsIn(v, other.value, seen)) return false
       }
       return true
     }
@@ -90,15 +100,20 @@ export const equals = (a: unknown, b: unknown): boolean => {
     case "slice": {
       const x = a as Slice
       const y = b as Slice
-      return equals(x.start, y.start) && equals(x.stop, y.stop) && equals(x.step, y.step)
+      return equalsIn(x.start, y.start, seen) && equalsIn(x.stop, y.stop, seen) && equalsIn(x.step, y.step, seen)
     }
     case "array": {
       const x = a as PyArray
       const y = b as PyArray
-      return equals(x.items, y.items)
+      return x.typecode === y.typecode && equalsIn(x.items, y.items, seen)
     }
     case "Namespace":
-      return equals({ ...(a as object) }, { ...(b as object) })
+      return equalsIn({ ...(a as object) }, { ...(b as object) }, seen)
+    case "Value": {
+      const x = a as ValueCopy
+      const y = b as ValueCopy
+      return x.typecode === y.typecode && equalsIn(x.value, y.value, seen)
+    }
     default:
       return false
   }
@@ -193,8 +208,22 @@ const reprBytes = (b: Uint8Array): string => {
  *
  * @since 0.1.0
  */
-export const repr = (u: unknown): string => {
-  switch (pythonType(u)) {
+export const repr = (u: unknown): string => reprIn(u, new Set())
+
+const reprIn = (u: unknown, seen: Set<unknown>): string => {
+  const t = pythonType(u)
+  if ((t === "list" || t === "dict" || t === "set") && seen.has(u)) return t === "list" ? "[...]" : "{...}"
+  const r = (x: unknown) => reprIn(x, seen)
+  if (typeof u === "object" && u !== null) seen.add(u)
+  try {
+    return reprOf(u, t, r)
+  } finally {
+    if (typeof u === "object" && u !== null) seen.delete(u)
+  }
+}
+
+const reprOf = (u: unknown, type: PythonType, repr: (x: unknown) => string): string => {
+  switch (type) {
     case "NoneType":
       return "None"
     case "bool":
@@ -223,7 +252,7 @@ export const repr = (u: unknown): string => {
     case "set":
     case "frozenset": {
       const items = [...(u as Set<unknown>)].map(repr)
-      if (pythonType(u) === "frozenset") return `frozenset({${items.join(", ")}})`
+      if (type === "frozenset") return `frozenset({${items.join(", ")}})`
       return items.length === 0 ? "set()" : `{${items.join(", ")}}`
     }
     case "slice": {

@@ -18,10 +18,6 @@
  * @since 0.1.0
  */
 export class Tuple<T = unknown> extends Array<T> {
-  static override get [Symbol.species]() {
-    return Array
-  }
-
   /** Builds a tuple from its items. */
   static override of<T>(...items: Array<T>): Tuple<T> {
     return Tuple.fromArray(items)
@@ -34,6 +30,9 @@ export class Tuple<T = unknown> extends Array<T> {
     return t
   }
 }
+
+// map/filter give plain arrays. A data property, not a getter: a getter makes every `new Tuple` slow.
+Object.defineProperty(Tuple, Symbol.species, { value: Array })
 
 /** @since 0.1.0 */
 export const isTuple = (u: unknown): u is Tuple => u instanceof Tuple
