@@ -2,7 +2,8 @@
  * The in-memory Transport: listeners and connections inside one process,
  * joined by byte pipes that go through the same framing as the sockets.
  * Writes are delivered on a later microtask, in order and coalesced, as a
- * socket would deliver them.
+ * socket would deliver them. Addresses (`memory:name`) are shared by the
+ * whole process.
  *
  * @since 0.1.0
  */
@@ -66,10 +67,12 @@ const makePair = (
   return [side(0), side(1)]
 }
 
-const make = Effect.sync(() => {
-  const listeners = new Map<string, Queue.Queue<Connection>>()
-  let nextPeer = 0
+// One namespace per process, as the network is one namespace per host: any
+// in-memory client can reach any in-memory listener by its address.
+const listeners = new Map<string, Queue.Queue<Connection>>()
+let nextPeer = 0
 
+const make = Effect.sync(() => {
   const parse = (address: string) =>
     address.startsWith("memory:") && address.length > "memory:".length
       ? Effect.succeed(address)

@@ -132,7 +132,16 @@ export const registerTokenCarrier = <C extends abstract new(...args: any) => any
   addExtension({ Class, write: toToken } as never)
 }
 
-const packr = new Packr({ useRecords: true, structuredClone: false, useBigIntExtension: true, moreTypes: false } as never)
+const packr = new Packr({
+  useRecords: true,
+  structuredClone: false,
+  useBigIntExtension: true,
+  moreTypes: false,
+  // msgpackr would write a function as nil; a function cannot cross the wire, so say so.
+  writeFunction: (f: Function) => {
+    throw new Error(`cannot encode function ${f.name || "<anonymous>"}`)
+  }
+} as never)
 const unpackr = new Unpackr({ useRecords: true, mapsAsObjects: false, structuredClone: false, int64AsType: "auto" } as never)
 
 /**

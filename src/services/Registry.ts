@@ -80,6 +80,9 @@ export const exposedOf = (def: TypeDef, referent: object): ReadonlySet<string> =
   return set
 }
 
+/** The methods of T. @since 0.1.0 */
+export type MethodKeys<T> = { [K in keyof T]: T[K] extends (...args: any) => any ? K : never }[keyof T] & string
+
 /** The methods of T a proxy can call: functions whose names do not start with `_`. @since 0.1.0 */
 export type PublicMethodKeys<T> = {
   [K in keyof T]: K extends `_${string}` ? never : T[K] extends (...args: any) => any ? K : never
@@ -107,7 +110,7 @@ export const define = <
   const Id extends string,
   Args extends ReadonlyArray<any>,
   R extends object,
-  const Exposed extends PublicMethodKeys<R> = PublicMethodKeys<R>
+  const Exposed extends MethodKeys<R> = PublicMethodKeys<R>
 >(
   typeid: Id,
   options: {

@@ -1,0 +1,77 @@
+/**
+ * effect-managers: Python's `multiprocessing.managers` for Effect. A manager
+ * owns shared objects; fibers, processes, machines and CPython programs use
+ * them through proxies.
+ *
+ * @since 0.1.0
+ */
+
+// Services: what a manager is made of.
+export { Manager, type CreateError, type ManagerShape } from "./services/Manager.ts"
+export { Server, type ServerOptions } from "./services/Server.ts"
+export * as Registry from "./services/Registry.ts"
+export { RefcountStore, type Entry, UnknownObject, RefcountError } from "./services/RefcountStore.ts"
+export {
+  Transport,
+  TransportError,
+  ConnectionClosed,
+  type Connection,
+  type Listener,
+  type TransportOptions
+} from "./services/Transport.ts"
+
+// Layers: how they are made.
+export * as InProcessManager from "./layers/InProcessManager.ts"
+export * as ManagerClient from "./layers/ManagerClient.ts"
+export * as ServerLive from "./layers/ServerLive.ts"
+export * as MemoryTransport from "./layers/MemoryTransport.ts"
+export * as MemoryRefcountStore from "./layers/MemoryRefcountStore.ts"
+export * as SyncManager from "./layers/SyncManagerTypes.ts"
+
+// Proxies.
+export { BaseProxy, isProxy } from "./proxy/BaseProxy.ts"
+export { AutoProxy, type AutoProxyOf } from "./proxy/AutoProxy.ts"
+export { DictProxy } from "./proxy/DictProxy.ts"
+export { ListProxy } from "./proxy/ListProxy.ts"
+export { SetProxy } from "./proxy/SetProxy.ts"
+export { QueueProxy } from "./proxy/QueueProxy.ts"
+export { AcquirerProxy, LockProxy, RLockProxy, SemaphoreProxy, type AcquireOptions } from "./proxy/AcquirerProxy.ts"
+export { ConditionProxy } from "./proxy/ConditionProxy.ts"
+export { EventProxy } from "./proxy/EventProxy.ts"
+export { BarrierProxy } from "./proxy/BarrierProxy.ts"
+export { ValueProxy, ArrayProxy } from "./proxy/ValueProxy.ts"
+export { NamespaceProxy } from "./proxy/NamespaceProxy.ts"
+export { IteratorProxy } from "./proxy/IteratorProxy.ts"
+export type { BlockingOptions } from "./proxy/Timeouts.ts"
+export type { ProxyCore, CallOptions } from "./proxy/ProxyCore.ts"
+
+// Domain: values, errors, and referent hooks for your own types.
+export { Token } from "./domain/Token.ts"
+export type { ObjectInfo } from "./domain/ObjectInfo.ts"
+export * as Referent from "./domain/Referent.ts"
+export { RemoteError, ProxyReleased, ConnectionLost, ManagerUnavailable, CallTimeout, type CallError } from "./domain/ManagerErrors.ts"
+export {
+  KeyError,
+  IndexError,
+  ValueError,
+  TypeError,
+  RuntimeError,
+  AttributeError,
+  StopIteration,
+  OverflowError,
+  QueueEmpty,
+  QueueFull,
+  BrokenBarrierError,
+  PythonException,
+  type PythonError
+} from "./domain/PythonErrors.ts"
+export { Tuple } from "./domain/values/Tuple.ts"
+export { PyDict } from "./domain/values/PyDict.ts"
+export { PySet, FrozenSet } from "./domain/values/PySet.ts"
+export { PyFloat, ByteArray, Slice, PyArray, NamespaceValue, ValueCopy, PyObject } from "./domain/values/PyObjects.ts"
+
+// Protocol: for tools that speak the wire directly.
+export { AuthenticationError } from "./protocol/Handshake.ts"
+export { ProtocolError } from "./protocol/WireCodec.ts"
+export { FrameError } from "./protocol/Framing.ts"
+export { ErrorRegistry } from "./protocol/WireErrors.ts"
