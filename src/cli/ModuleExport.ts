@@ -1,0 +1,59 @@
+/**
+ * `MODULE#EXPORT` specifiers: how a registry or an initializer travels to a
+ * server process (a module anyone can import, and the name of its export).
+ *
+ * @since 0.1.0
+ */
+import { isAbsolute, resolve } from "node:path"
+import { pathToFileURL } from "node:url"
+import { Data, Effect } from "effect"
+
+/** @since 0.1.0 */
+export class ModuleLoadError extends Data.TaggedError("ModuleLoadError")<{
+  readonly specifier: string
+  readonly reason: string
+}> {
+  override get message(): string {
+    return `cannot load ${this.specifier}: ${this.reason}`
+  }
+}
+
+/** A module and one of its exports. @since 0.1.0 */
+export interface ModuleExport {
+  readonly module: string
+  readonly export: string
+}
+
+/** `MODULE#EXPORT` to its parts (the export defaults to `default`). @since 0.1.0 */
+export const parseModuleExport = (specifier: string): ModuleExport => {
+  const hash = specifier.lastIndexOf("#")
+  return hash < 0
+    ? { module: specifier, export: "default" }
+    : { module: specifier.slice(0, hash), export: specifier.slice(hash + 1) || "default" }
+}
+
+/** The parts back to a specifier. @since 0.1.0 */
+export const formatModuleExport = (m: ModuleExport): string => `${m.module}#${m.export}`
+
+const importable = (module: string): string =>
+  module.startsWith(".") || isAbsolute(module) ? pathToFileURL(resolve(module)).href : module
+
+/**
+ * Imports a module (a relative path is taken from the working directory) and
+ * gives the named export.
+ *
+ * @since 0.1.0
+ */
+export const loadExport = (specifier: string): Effect.Effect<unknown, ModuleLoadError> => {
+  const { module, export: name } = parseModuleExport(specifier)
+  return Effect.tryPromise({
+    try: () => import(importable(module)) as Promise<Record<string, unknown>>,
+    catch: (e) => new ModuleLoadError({ specifier, reason: (e as Error)?.message ?? String(e) })
+  }).pipe(
+    Effect.flatMap((ns) =>
+      name in ns
+        ? Effect.succeed(ns[name])
+        : Effect.fail(new ModuleLoadError({ specifier, reason: `it has no export named ${name}` }))
+    )
+  )
+}

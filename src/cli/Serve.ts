@@ -1,0 +1,119 @@
+/**
+ * The `serve` program: a manager on an address, serving SyncManager's types
+ * and any registered in a module, until a client asks it to shut down or a
+ * signal arrives. It prints `listening ADDR` (with the real port) as its first
+ * line, which is how a parent process learns the address.
+ *
+ * @since 0.1.0
+ */
+import { Deferred, Duration, Effect, Layer } from "effect"
+import * as MemoryRefcountStore from "../layers/MemoryRefcountStore.ts"
+import * as NodeTransport from "../layers/NodeTransport.ts"
+import * as ServerLive from "../layers/ServerLive.ts"
+import * as SyncManagerTypes from "../layers/SyncManagerTypes.ts"
+import * as Registry from "../services/Registry.ts"
+import { loadExport, ModuleLoadError } from "./ModuleExport.ts"
+
+/** @since 0.1.0 */
+export interface ServeOptions {
+  readonly address: string
+  readonly authkey: Uint8Array
+  /** `MODULE#EXPORT` of the types to serve besides SyncManager's. */
+  readonly registry?: string | undefined
+  /** `MODULE#EXPORT` of a function run in the server before it serves. */
+  readonly initializer?: string | undefined
+  readonly initializerArgs?: ReadonlyArray<unknown> | undefined
+  readonly leaseGrace?: Duration.Input | undefined
+  readonly maxFrameSize?: number | undefined
+  readonly strictAuth?: boolean | undefined
+  readonly tls?: { readonly cert: string; readonly key: string } | undefined
+  /** Shut down when stdin closes: the parent that started us is gone. */
+  readonly exitWithParent?: boolean | undefined
+  /** Ignore SIGINT (a Ctrl-C reaches the whole process group; the parent decides). */
+  readonly ignoreSigint?: boolean | undefined
+  /** Where `listening ADDR` goes (default: stdout). */
+  readonly announce?: ((line: string) => void) | undefined
+}
+
+const isTypeDef = (u: unknown): u is Registry.TypeDef =>
+  typeof u === "object" && u !== null && typeof (u as { typeid?: unknown }).typeid === "string"
+
+/**
+ * The TypeDefs an export holds: a TypeDef, an array or record of them, or a
+ * Registry.
+ *
+ * @since 0.1.0
+ */
+export const typesOf = (specifier: string, u: unknown): Effect.Effect<ReadonlyArray<Registry.TypeDef>, ModuleLoadError> => {
+  if (isTypeDef(u)) return Effect.succeed([u])
+  if (Array.isArray(u) && u.every(isTypeDef)) return Effect.succeed(u)
+  if (typeof u === "object" && u !== null) {
+    const types = (u as { types?: unknown }).types
+    if (Array.isArray(types) && types.every(isTypeDef)) return Effect.succeed(types)
+    const values = Object.values(u)
+    if (values.length > 0 && values.every(isTypeDef)) return Effect.succeed(values)
+  }
+  return Effect.fail(new ModuleLoadError({ specifier, reason: "the export is not a TypeDef, a list of them, or a Registry" }))
+}
+
+const runInitializer = (specifier: string, args: ReadonlyArray<unknown>) =>
+  Effect.flatMap(loadExport(specifier), (f) => {
+    if (typeof f !== "function") return Effect.fail(new ModuleLoadError({ specifier, reason: "initializer must be a callable" }))
+    return Effect.suspend(() => {
+      const r = f(...args)
+      if (Effect.isEffect(r)) return Effect.asVoid(r as Effect.Effect<unknown, unknown>)
+      if (r instanceof Promise) return Effect.asVoid(Effect.tryPromise({ try: () => r, catch: (e) => e }))
+      return Effect.void
+    }).pipe(Effect.mapError((e) => new ModuleLoadError({ specifier, reason: `the initializer failed: ${String((e as Error)?.message ?? e)}` })))
+  })
+
+/**
+ * Serves until shutdown; completes once the server has stopped.
+ *
+ * @since 0.1.0
+ */
+export const serve = (options: ServeOptions) =>
+  Effect.gen(function*() {
+    const extra = options.registry === undefined
+      ? []
+      : yield* Effect.flatMap(loadExport(options.registry), (u) => typesOf(options.registry!, u))
+    if (options.initializer !== undefined) yield* runInitializer(options.initializer, options.initializerArgs ?? [])
+    const stop = yield* Deferred.make<void>()
+    const onSignal = (signal: NodeJS.Signals) => () => {
+      if (signal === "SIGINT" && options.ignoreSigint === true) return
+      Deferred.doneUnsafe(stop, Effect.void)
+    }
+    const handlers = (["SIGINT", "SIGTERM"] as const).map((s) => [s, onSignal(s)] as const)
+    for (const [s, h] of handlers) process.on(s, h)
+    const onStdinEnd = () => Deferred.doneUnsafe(stop, Effect.void)
+    if (options.exitWithParent === true) {
+      process.stdin.on("end", onStdinEnd)
+      process.stdin.on("error", onStdinEnd)
+      process.stdin.resume()
+    }
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        for (const [s, h] of handlers) process.off(s, h)
+        if (options.exitWithParent === true) {
+          process.stdin.off("end", onStdinEnd)
+          process.stdin.pause()
+        }
+      })
+    )
+    const deps = Layer.mergeAll(
+      NodeTransport.layer,
+      MemoryRefcountStore.layer,
+      Registry.layer([...SyncManagerTypes.all, ...extra])
+    )
+    const server = yield* ServerLive.make({
+      address: options.address,
+      authkey: options.authkey,
+      leaseGrace: options.leaseGrace,
+      maxFrameSize: options.maxFrameSize,
+      strictAuth: options.strictAuth,
+      tls: options.tls
+    }).pipe(Effect.provide(deps))
+    ;(options.announce ?? ((line) => process.stdout.write(`${line}\n`)))(`listening ${server.address}`)
+    yield* Effect.raceFirst(server.awaitShutdown, Deferred.await(stop))
+    yield* server.shutdown
+  }).pipe(Effect.scoped)

@@ -1,0 +1,82 @@
+/**
+ * The `effect-managers` command line: `serve` a manager, `inspect` one.
+ *
+ * @since 0.1.0
+ */
+import * as NodeServices from "@effect/platform-node/NodeServices"
+import { Cause, Console, Effect, Exit, Option } from "effect"
+import { CliError, Command, Flag } from "effect/cli"
+import { defaultAuthkeyEnv, readAuthkey } from "./Authkey.ts"
+import { inspect } from "./Inspect.ts"
+import { serve } from "./Serve.ts"
+
+const address = Flag.String("address").pipe(
+  Flag.withAlias("a"),
+  Flag.withMetavar("ADDR"),
+  Flag.withDescription("unix:/path/to.sock or tcp:host:port (port 0 picks a free one)")
+)
+const authkeyEnv = Flag.String("authkey-env").pipe(
+  Flag.withMetavar("NAME"),
+  Flag.withDescription(`environment variable holding the authkey (default ${defaultAuthkeyEnv}); never pass it in argv`),
+  Flag.withDefault(defaultAuthkeyEnv)
+)
+const optionalString = (name: string, metavar: string, description: string) =>
+  Flag.String(name).pipe(Flag.withMetavar(metavar), Flag.withDescription(description), Flag.optional)
+
+const serveCommand = Command.make("serve", {
+  address,
+  authkeyEnv,
+  registry: optionalString("registry", "MODULE#EXPORT", "a module exporting the types to serve besides SyncManager's"),
+  initializer: optionalString("initializer", "MODULE#EXPORT", "a function run in the server before it serves"),
+  initializerArgs: optionalString("initializer-args", "JSON", "the initializer's arguments, as a JSON array"),
+  leaseGrace: optionalString("lease-grace", "SECONDS", "how long a disconnected client's references are kept (default 3)"),
+  maxFrameSize: optionalString("max-frame-size", "BYTES", "the largest frame accepted (default 67108864)"),
+  tlsCert: optionalString("tls-cert", "FILE", "TLS certificate for tcp: addresses"),
+  tlsKey: optionalString("tls-key", "FILE", "TLS private key for tcp: addresses"),
+  strictAuth: Flag.Boolean("strict-auth").pipe(Flag.withDescription("refuse legacy HMAC-MD5 answers"), Flag.withDefault(false)),
+  exitWithParent: Flag.Boolean("exit-with-parent").pipe(Flag.withDescription("shut down when stdin closes"), Flag.withDefault(false)),
+  ignoreSigint: Flag.Boolean("ignore-sigint").pipe(Flag.withDescription("leave SIGINT to the parent process"), Flag.withDefault(false))
+}, (flags) =>
+  Effect.gen(function*() {
+    const authkey = yield* readAuthkey(flags.authkeyEnv)
+    const cert = Option.getOrUndefined(flags.tlsCert)
+    const key = Option.getOrUndefined(flags.tlsKey)
+    yield* serve({
+      address: flags.address,
+      authkey,
+      registry: Option.getOrUndefined(flags.registry),
+      initializer: Option.getOrUndefined(flags.initializer),
+      initializerArgs: Option.match(flags.initializerArgs, { onNone: () => [], onSome: (json) => JSON.parse(json) }),
+      leaseGrace: Option.match(flags.leaseGrace, { onNone: () => undefined, onSome: (s) => `${Number(s) * 1000} millis` as const }),
+      maxFrameSize: Option.match(flags.maxFrameSize, { onNone: () => undefined, onSome: Number }),
+      strictAuth: flags.strictAuth,
+      tls: cert !== undefined && key !== undefined ? { cert, key } : undefined,
+      exitWithParent: flags.exitWithParent,
+      ignoreSigint: flags.ignoreSigint
+    })
+  })).pipe(Command.withDescription("Serve a manager (SyncManager's types, plus --registry's) on an address"))
+
+const inspectCommand = Command.make("inspect", { address, authkeyEnv }, (flags) =>
+  Effect.gen(function*() {
+    const authkey = yield* readAuthkey(flags.authkeyEnv)
+    yield* Console.log(yield* inspect({ address: flags.address, authkey }))
+  })).pipe(Command.withDescription("Print a manager's live objects and their count"))
+
+const root = Command.make("effect-managers").pipe(
+  Command.withDescription("Python's multiprocessing.managers for Effect: shared objects served to fibers, processes and CPython peers"),
+  Command.withSubcommands([serveCommand, inspectCommand])
+)
+
+/** Runs the command line with `process.argv`; sets the exit code. @since 0.1.0 */
+export const main = (): Promise<void> =>
+  Effect.runPromiseExit(Command.run(root, { version: "0.1.0" }).pipe(Effect.provide(NodeServices.layer))).then((exit) => {
+    if (Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return
+    const error = Cause.squash(exit.cause)
+    // The command line has already printed its own errors, with the help.
+    if (CliError.isCliError(error)) {
+      process.exitCode = error._tag === "ShowHelp" && error.errors.length === 0 ? 0 : 1
+      return
+    }
+    process.stderr.write(`effect-managers: ${(error as Error)?.message ?? String(error)}\n`)
+    process.exitCode = 1
+  })

@@ -1,0 +1,206 @@
+/**
+ * The Transport over Unix sockets and TCP (with optional TLS), for managers
+ * and clients in different processes and on different machines.
+ *
+ * Listening goes through Effect's `SocketServer` (@effect/platform-node), which
+ * owns the listener's lifecycle; each accepted connection's `net.Socket` then
+ * feeds our framing directly, as does the client's, so that a round trip costs
+ * no more than the bytes need. TCP_NODELAY is on everywhere: a request is one
+ * write, and Nagle would hold it for the peer's delayed ACK.
+ *
+ * `memory:` addresses are served by the in-memory transport, so tokens of
+ * in-process managers work here too.
+ *
+ * @since 0.1.0
+ */
+import { readFileSync, unlinkSync } from "node:fs"
+import * as net from "node:net"
+import * as tls from "node:tls"
+import * as NodeSocket from "@effect/platform-node/NodeSocket"
+import * as NodeSocketServer from "@effect/platform-node/NodeSocketServer"
+import { Effect, Layer, Option, Queue, type Scope } from "effect"
+import type { SocketServer } from "effect/socket/SocketServer"
+import { type Address, parseAddress, tcpAddress } from "../domain/Address.ts"
+import {
+  type Connection,
+  type Listener,
+  Transport,
+  TransportError,
+  type TransportOptions
+} from "../services/Transport.ts"
+import { makeFramedConnection } from "./FramedConnection.ts"
+import * as MemoryTransport from "./MemoryTransport.ts"
+
+let nextPeer = 0
+
+/**
+ * A framed connection over a connected `net.Socket`; `onClose` runs once the
+ * socket is closed.
+ *
+ * @since 0.1.0
+ */
+export const fromSocket = (socket: net.Socket, peer: string, options: TransportOptions = {}): Connection => {
+  let corked = false
+  const { connection, sink } = makeFramedConnection({
+    peer,
+    write: (chunks) => {
+      if (socket.destroyed) return
+      // Replies that are ready in the same tick leave in one write.
+      if (!corked) {
+        corked = true
+        socket.cork()
+        queueMicrotask(() => {
+          corked = false
+          socket.uncork()
+        })
+      }
+      for (const c of chunks) socket.write(c)
+    },
+    end: () => {
+      if (!socket.destroyed) socket.destroySoon()
+    },
+    pause: () => socket.pause(),
+    resume: () => socket.resume()
+  }, options)
+  let failure: unknown
+  socket.on("data", (chunk: Buffer) => sink.onData(chunk))
+  socket.on("error", (error) => {
+    failure = error
+  })
+  socket.on("close", () => sink.onEnd(failure))
+  if (socket.remoteFamily !== undefined || socket instanceof tls.TLSSocket) socket.setNoDelay?.(true)
+  socket.resume()
+  return connection
+}
+
+const addressError = (address: string) => new TransportError({ reason: "address", address })
+
+type SocketAddress = Exclude<Address, { readonly _tag: "memory" }>
+
+const parse = (address: string): Effect.Effect<SocketAddress, TransportError> => {
+  const parsed = parseAddress(address)
+  return parsed === undefined || parsed._tag === "memory" ? Effect.fail(addressError(address)) : Effect.succeed(parsed)
+}
+
+const errorCode = (u: unknown): string | undefined => {
+  let e: unknown = u
+  // SocketServerError → reason → cause
+  for (let i = 0; i < 3 && e !== null && typeof e === "object"; i++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === "string") return code
+    e = (e as { reason?: unknown; cause?: unknown }).reason ?? (e as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+// A Unix socket file left by a process that died: nobody answers on it.
+const isStale = (path: string) =>
+  Effect.callback<boolean>((resume) => {
+    const probe = net.createConnection({ path })
+    probe.once("connect", () => {
+      probe.destroy()
+      resume(Effect.succeed(false))
+    })
+    probe.once("error", (e) => resume(Effect.succeed((e as NodeJS.ErrnoException).code === "ECONNREFUSED")))
+  })
+
+const bind = (address: string, parsed: SocketAddress, options: TransportOptions) => {
+  const listenError = (cause: unknown) => new TransportError({ reason: "listen", address, cause })
+  const open = (): Effect.Effect<SocketServer["Service"], unknown, Scope.Scope> => {
+    if (parsed._tag === "unix") return NodeSocketServer.make({ path: parsed.path })
+    const listen = { host: parsed.host, port: parsed.port, noDelay: true }
+    if (options.tls?.cert !== undefined && options.tls.key !== undefined) {
+      return NodeSocketServer.makeTls({ ...listen, cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) })
+    }
+    return NodeSocketServer.make(listen)
+  }
+  return open().pipe(
+    Effect.catch((error) => {
+      if (parsed._tag !== "unix" || errorCode(error) !== "EADDRINUSE") return Effect.fail(listenError(error))
+      return Effect.flatMap(isStale(parsed.path), (stale) => {
+        if (!stale) return Effect.fail(listenError(error))
+        try {
+          unlinkSync(parsed.path)
+        } catch {
+          // Someone else removed it first: binding again decides.
+        }
+        return Effect.mapError(open(), listenError)
+      })
+    })
+  )
+}
+
+const listen = (address: string, options: TransportOptions = {}) =>
+  Effect.gen(function*() {
+    const parsed = yield* parse(address)
+    const server = yield* bind(address, parsed, options)
+    const accepted = yield* Queue.unbounded<Connection>()
+    const bound = server.address
+    const realAddress = bound._tag === "UnixPathAddress"
+      ? address
+      : tcpAddress(parsed._tag === "tcp" ? parsed.host : "127.0.0.1", bound.port)
+    yield* Effect.forkScoped(server.run((_socket) =>
+      Effect.gen(function*() {
+        const raw = Option.getOrUndefined(yield* Effect.serviceOption(NodeSocket.NetSocket))
+        if (raw === undefined) return
+        const connection = fromSocket(raw, `${realAddress}#${++nextPeer}`, options)
+        yield* Queue.offer(accepted, connection)
+        // The connection belongs to whoever accepted it; this fiber only waits for its end.
+        yield* Effect.callback<void>((resume) => {
+          if (raw.destroyed) return resume(Effect.void)
+          raw.once("close", () => resume(Effect.void))
+        })
+      })
+    ))
+    const listener: Listener = { address: realAddress, accept: Queue.take(accepted).pipe(Effect.orDie) }
+    return listener
+  })
+
+const connect = (address: string, options: TransportOptions = {}) =>
+  Effect.gen(function*() {
+    const parsed = yield* parse(address)
+    const socket = yield* Effect.callback<net.Socket, TransportError>((resume) => {
+      const fail = (cause: unknown) => resume(Effect.fail(new TransportError({ reason: "connect", address, cause })))
+      let socket: net.Socket
+      try {
+        if (parsed._tag === "unix") socket = net.createConnection({ path: parsed.path })
+        else if (options.tls !== undefined) {
+          socket = tls.connect({
+            host: parsed.host,
+            port: parsed.port,
+            ca: options.tls.ca !== undefined ? readFileSync(options.tls.ca) : undefined,
+            servername: options.tls.servername ?? parsed.host
+          })
+        } else socket = net.createConnection({ host: parsed.host, port: parsed.port, noDelay: true })
+      } catch (cause) {
+        return fail(cause)
+      }
+      const ready = socket instanceof tls.TLSSocket ? "secureConnect" : "connect"
+      socket.once(ready, () => {
+        socket.removeAllListeners("error")
+        resume(Effect.succeed(socket))
+      })
+      socket.once("error", fail)
+      return Effect.sync(() => socket.destroy())
+    })
+    const connection = fromSocket(socket, address, options)
+    yield* Effect.addFinalizer(() => connection.close)
+    return connection
+  })
+
+const make = Effect.gen(function*() {
+  const memory = yield* Effect.provide(Transport, MemoryTransport.layer)
+  return Transport.of({
+    schemes: ["unix", "tcp", "memory"],
+    listen: (address, options) => address.startsWith("memory:") ? memory.listen(address, options) : listen(address, options),
+    connect: (address, options) => address.startsWith("memory:") ? memory.connect(address, options) : connect(address, options)
+  })
+})
+
+/**
+ * The socket Transport: `unix:`, `tcp:` (TLS when options give certificates)
+ * and `memory:` addresses.
+ *
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<Transport> = Layer.effect(Transport, make)
