@@ -25,6 +25,8 @@ export * as InProcessManager from "./layers/InProcessManager.ts"
 export * as ManagerClient from "./layers/ManagerClient.ts"
 export * as ServerLive from "./layers/ServerLive.ts"
 export * as MemoryTransport from "./layers/MemoryTransport.ts"
+export * as NodeTransport from "./layers/NodeTransport.ts"
+export * as StartedManager from "./layers/StartedManager.ts"
 export * as MemoryRefcountStore from "./layers/MemoryRefcountStore.ts"
 export * as SyncManager from "./layers/SyncManagerTypes.ts"
 

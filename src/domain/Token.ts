@@ -27,6 +27,16 @@ export class Token {
     this.id = id
   }
 
+  /** The token as plain JSON (to pass it to another process in argv or a message). */
+  toJSON(): { readonly typeid: string; readonly address: string; readonly id: string } {
+    return { typeid: this.typeid, address: this.address, id: this.id }
+  }
+
+  /** A token back from its JSON form. */
+  static fromJSON(json: { readonly typeid: string; readonly address: string; readonly id: string }): Token {
+    return new Token(json.typeid, json.address, json.id)
+  }
+
   toString(): string {
     return `Token(typeid=${JSON.stringify(this.typeid)}, address=${JSON.stringify(this.address)}, id=${JSON.stringify(this.id)})`
   }

@@ -1,0 +1,107 @@
+/**
+ * Child Node processes for tests: spawned with `process.execPath`, their
+ * stdout read as JSON lines, killed with SIGKILL if still running when the
+ * test's scope closes. `assertNoChildren` proves no test left one behind.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { existsSync, readdirSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { createInterface } from "node:readline"
+import { expect } from "@effect/vitest"
+import { Deferred, Effect, Queue } from "effect"
+import { formatAuthkey } from "../../src/cli/Authkey.ts"
+
+const children = new Set<ChildProcess>()
+
+/** A running child process. */
+export interface Child {
+  readonly pid: number
+  /** The next line the child printed (JSON-parsed when it is JSON). */
+  readonly line: Effect.Effect<any>
+  /** Lines until one matches. */
+  readonly lineWhere: (predicate: (line: any) => boolean) => Effect.Effect<any>
+  /** The exit code, or the signal that ended it. */
+  readonly exit: Effect.Effect<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
+  readonly kill: (signal?: NodeJS.Signals) => Effect.Effect<void>
+  readonly process: ChildProcess
+}
+
+export const workerScript = join(import.meta.dirname, "..", "processes", "worker.ts")
+export const binScript = join(import.meta.dirname, "..", "..", "bin", "effect-managers.js")
+
+/** Spawns `node <script> ...args`; the child is killed when the scope closes. */
+export const spawnNode = (
+  script: string,
+  args: ReadonlyArray<string>,
+  options: { readonly authkey?: Uint8Array; readonly env?: Record<string, string> } = {}
+) =>
+  Effect.acquireRelease(
+    Effect.gen(function*() {
+      const lines = yield* Queue.unbounded<any>()
+      const exited = yield* Deferred.make<{ code: number | null; signal: NodeJS.Signals | null }>()
+      const child = spawn(process.execPath, [script, ...args], {
+        env: {
+          ...process.env,
+          ...(options.authkey !== undefined ? { MANAGER_AUTHKEY: formatAuthkey(options.authkey) } : {}),
+          ...options.env
+        },
+        stdio: ["pipe", "pipe", "inherit"]
+      })
+      children.add(child)
+      createInterface({ input: child.stdout! }).on("line", (line) => {
+        let value: unknown = line
+        try {
+          value = JSON.parse(line)
+        } catch {
+          // a plain line
+        }
+        Queue.offerUnsafe(lines, value)
+      })
+      child.on("exit", (code, signal) => Deferred.doneUnsafe(exited, Effect.succeed({ code, signal })))
+      const take = Queue.take(lines).pipe(Effect.timeoutOrElse({
+        duration: "20 seconds",
+        orElse: () => Effect.die(new Error(`${script} ${args.join(" ")} printed nothing for 20 seconds`))
+      }))
+      const lineWhere = (predicate: (line: any) => boolean): Effect.Effect<any> =>
+        Effect.flatMap(take, (line) => (predicate(line) ? Effect.succeed(line) : lineWhere(predicate)))
+      const handle: Child = {
+        pid: child.pid!,
+        line: take,
+        lineWhere,
+        exit: Deferred.await(exited),
+        kill: (signal = "SIGTERM") => Effect.sync(() => void child.kill(signal)),
+        process: child
+      }
+      return handle
+    }),
+    (child) =>
+      Effect.gen(function*() {
+        if (child.process.exitCode === null && child.process.signalCode === null) {
+          child.process.kill("SIGKILL")
+          yield* child.exit
+        }
+      })
+  )
+
+/** A worker process running one task of test/processes/worker.ts. */
+export const worker = (task: string, input: Record<string, unknown>, authkey: Uint8Array) =>
+  spawnNode(workerScript, [task, JSON.stringify(input)], { authkey })
+
+/** Every child any test spawned has exited. */
+export const assertNoChildren = () => {
+  for (const child of children) {
+    expect(child.exitCode !== null || child.signalCode !== null).toBe(true)
+  }
+}
+
+/** Socket files this suite creates, by prefix, in the temp directory. */
+export const socketFiles = (prefix = "effect-managers-") =>
+  readdirSync(tmpdir()).filter((f) => f.startsWith(prefix) && f.endsWith(".sock"))
+
+/** A fresh Unix socket address in the temp directory. */
+export const unixAddress = (name: string) => `unix:${join(tmpdir(), `effect-managers-test-${name}-${process.pid}.sock`)}`
+
+export const assertNoSocket = (address: string) => {
+  if (address.startsWith("unix:")) expect(existsSync(address.slice(5))).toBe(false)
+}
