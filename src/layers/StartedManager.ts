@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import { randomBytes } from "node:crypto"
+import { unlinkSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -20,6 +21,7 @@ import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Data, Duration, Effect, Exit, Layer, Option, Scope, Stream } from "effect"
 import { ChildProcess, type ChildProcessSpawner } from "effect/process"
 import { formatAuthkey } from "../cli/Authkey.ts"
+import { parseAddress } from "../domain/Address.ts"
 import { formatModuleExport, type ModuleExport } from "../cli/ModuleExport.ts"
 import { Manager, type ManagerShape } from "../services/Manager.ts"
 import type { TypeDef } from "../services/Registry.ts"
@@ -80,6 +82,16 @@ export interface ManagerProcess {
   /** The server process's pid, once started. */
   readonly pid: () => number | undefined
   readonly authkey: Uint8Array
+}
+
+const removeSocketFile = (address: string) => {
+  const parsed = parseAddress(address)
+  if (parsed?._tag !== "unix" || parsed.path.startsWith("\0")) return
+  try {
+    unlinkSync(parsed.path)
+  } catch {
+    // Already gone: the server removed it on its way out.
+  }
 }
 
 const binPath = fileURLToPath(new URL("../../bin/effect-managers.js", import.meta.url))
@@ -171,7 +183,11 @@ export const make = (options: StartOptions = {}) =>
         yield* Effect.ignore(handle.kill({ killSignal: "SIGTERM", forceKillAfter: shutdownTimeout }))
         const after = yield* Effect.timeoutOption(exited, shutdownTimeout)
         return { exitCode: Option.getOrUndefined(after), graceful: false, signal: "SIGTERM" as const }
-      }).pipe(Effect.ensuring(Scope.close(scope, Exit.void)))
+      }).pipe(
+        Effect.ensuring(Scope.close(scope, Exit.void)),
+        // A server that died could not remove its socket file: its parent does.
+        Effect.ensuring(Effect.sync(() => removeSocketFile(address!)))
+      )
       return manager
     })
 

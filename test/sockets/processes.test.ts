@@ -6,7 +6,6 @@
 import { afterAll, expect, layer } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import * as StartedManager from "../../src/layers/StartedManager.ts"
-import type { DictProxy } from "../../src/proxy/DictProxy.ts"
 import type { QueueProxy } from "../../src/proxy/QueueProxy.ts"
 import { Manager } from "../../src/services/Manager.ts"
 import { clean } from "../support/harness.ts"
@@ -35,6 +34,7 @@ layer(StartedManager.layer({ authkey, leaseGrace: "300 millis" }), { excludeTest
         expect(items.filter((i: [string, number]) => i[0] === tag).map((i: [string, number]) => i[1])).toEqual(times(50))
       }
       expect(yield* queue.qsize()).toBe(0)
+      for (const child of [consumer, ...producers]) expect((yield* child.exit).code).toBe(0)
     })))
 
   it.effect("JoinableQueue: four worker processes, join returns once every job is done", () =>
@@ -59,6 +59,7 @@ layer(StartedManager.layer({ authkey, leaseGrace: "300 millis" }), { excludeTest
       const parties = yield* Effect.forEach(times(5), () => worker("barrier", { address: m.address, tokens: tokens({ barrier }) }, authkey))
       const indices = yield* Effect.forEach(parties, (p) => Effect.map(p.line, (l) => l.index as number))
       expect([...indices].sort()).toEqual(times(5))
+      for (const p of parties) expect((yield* p.exit).code).toBe(0)
     })))
 
   it.effect("Condition: a child notifies a waiting fiber, and a fiber notifies a waiting child", () =>
@@ -74,6 +75,7 @@ layer(StartedManager.layer({ authkey, leaseGrace: "300 millis" }), { excludeTest
       expect((yield* child.line).event).toBe("waiting")
       yield* condition.withLock(condition.notifyAll())
       expect(yield* child.line).toMatchObject({ event: "woken", woken: true })
+      for (const c of [notifier, child]) expect((yield* c.exit).code).toBe(0)
     })))
 
   it.effect("Lock: acquired in a child process, released by the parent", () =>
@@ -106,7 +108,7 @@ layer(StartedManager.layer({ authkey, leaseGrace: "300 millis" }), { excludeTest
       const child = yield* worker("read-nested", { address: m.address, tokens: tokens({ dict }) }, authkey)
       expect(yield* child.line).toMatchObject({ event: "put", typeid: "Queue" })
       expect(yield* queue.get({ timeout: "5 seconds" })).toBe(`from ${child.pid}`)
-      void (dict as DictProxy<string, QueueProxy<string>>)
+      expect((yield* child.exit).code).toBe(0)
     })))
 
   it.effect("leases: a client killed with SIGKILL gives back its 50 objects and its lock", () =>

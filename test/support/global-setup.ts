@@ -1,0 +1,45 @@
+/**
+ * Runs once around the whole suite and fails it if any test left something
+ * behind: a Unix socket file of ours in the temp directory, or a process
+ * running our server or worker scripts (zombies excepted: they have exited).
+ */
+import { readdirSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+
+const ourSockets = () => new Set(readdirSync(tmpdir()).filter((f) => f.startsWith("effect-managers-") && f.endsWith(".sock")))
+
+const ourProcesses = () => {
+  const found: Array<string> = []
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ")
+      const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0]
+      if (state === "Z") continue
+      if (/effect-managers\.js serve|test\/processes\/|examples\/job-pool/.test(cmdline)) found.push(`${pid}: ${cmdline.trim()}`)
+    } catch {
+      // gone while we looked
+    }
+  }
+  return found
+}
+
+let before = new Set<string>()
+let processesBefore = new Set<string>()
+
+export const setup = () => {
+  before = ourSockets()
+  processesBefore = new Set(ourProcesses())
+}
+
+export const teardown = async () => {
+  // Give processes killed in the last test's finalizers a moment to go.
+  for (let i = 0; i < 50; i++) {
+    if (ourProcesses().every((p) => processesBefore.has(p))) break
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  const sockets = [...ourSockets()].filter((s) => !before.has(s))
+  const processes = ourProcesses().filter((p) => !processesBefore.has(p))
+  if (sockets.length > 0 || processes.length > 0) {
+    throw new Error(`tests left things behind:\n  sockets: ${sockets.join(", ") || "none"}\n  processes: ${processes.join("\n    ") || "none"}`)
+  }
+}
