@@ -74,7 +74,7 @@ export const make = (options: ServerOptions) =>
           receive: (limit) => connection.receive(Math.min(limit, handshakeMaxFrameSize))
         }, { authkey: options.authkey, strict: options.strictAuth })
         const first = yield* connection.receive()
-        if (isPythonFrame(first)) yield* servePython(ctx, connection, first)
+        if (isPythonFrame(first)) yield* servePython(ctx, connection, first, undefined)
         else yield* serveNative(ctx, connection, first)
       }).pipe(
         // An unauthenticated or broken peer costs only its own connection.

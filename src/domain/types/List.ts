@@ -8,9 +8,14 @@
 import { IndexError, TypeError, ValueError } from "../PythonErrors.ts"
 import { getValue } from "../Referent.ts"
 import { compare, equals, repr } from "../values/Equality.ts"
+import { PyRange } from "../values/PyObjects.ts"
 import { pythonType } from "../values/PythonType.ts"
 import { positional } from "./Iterator.ts"
 import { deleteItem, getItem, normalizeIndex, setItem } from "./Sequence.ts"
+
+// A range is expanded into the list: past this many items it is refused rather than block the server.
+const maxRange = 10_000_000
+const MemoryError = () => ValueError.make(`a range of more than ${maxRange} items is too large to share`)
 
 const repeatCount = (n: unknown): number => {
   if (typeof n === "bigint") return Number(n)
@@ -20,6 +25,7 @@ const repeatCount = (n: unknown): number => {
 
 const asItems = (u: unknown): Array<unknown> => {
   if (typeof u === "string") return [...u]
+  if (u instanceof PyRange && u.length > maxRange) throw MemoryError()
   if (u !== null && typeof u === "object" && Symbol.iterator in u) return [...(u as Iterable<unknown>)]
   throw TypeError.make(`'${pythonType(u)}' object is not iterable`)
 }

@@ -43,6 +43,30 @@ export class Slice {
 }
 
 /**
+ * A Python `range(start, stop, step)`: iterable, and a range again when it
+ * goes back to a CPython peer (`manager.list(range(10))`).
+ *
+ * @since 0.1.0
+ */
+export class PyRange {
+  readonly start: number
+  readonly stop: number
+  readonly step: number
+  constructor(start: number, stop: number, step = 1) {
+    this.start = start
+    this.stop = stop
+    this.step = step
+  }
+  get length(): number {
+    const n = Math.ceil((this.stop - this.start) / this.step)
+    return n > 0 ? n : 0
+  }
+  *[Symbol.iterator](): Generator<number> {
+    for (let i = 0; i < this.length; i++) yield this.start + i * this.step
+  }
+}
+
+/**
  * A Python `array.array`: a typecode (`"i"`, `"d"`, ...) and its items.
  *
  * @since 0.1.0

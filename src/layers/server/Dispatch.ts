@@ -172,7 +172,9 @@ export const call = (
   objectId: string,
   method: string,
   args: ReadonlyArray<unknown>,
-  kwargs: Kwargs
+  kwargs: Kwargs,
+  /** Who holds the reference to an object a method_to_typeid result creates (default: the caller's session). */
+  refSession: string = caller.session
 ): Outcome | Effect.Effect<Outcome> => {
   const entry = ctx.store.getUnsafe(objectId)
   if (entry === undefined) {
@@ -203,11 +205,11 @@ export const call = (
   const toTypeid = def?.methodToTypeid?.[method]
   const settled = settle(result)
   if (!Effect.isEffect(settled)) {
-    return toTypeid === undefined ? succeed(settled) : share(ctx, caller.session, toTypeid, settled)
+    return toTypeid === undefined ? succeed(settled) : share(ctx, refSession, toTypeid, settled)
   }
   const outcome = Effect.flatMap(Effect.exit(settled as Effect.Effect<unknown, unknown>), (exit) => {
     const o = fromExit(exit)
-    return o._tag === "Return" && toTypeid !== undefined ? share(ctx, caller.session, toTypeid, o.value) : Effect.succeed(o)
+    return o._tag === "Return" && toTypeid !== undefined ? share(ctx, refSession, toTypeid, o.value) : Effect.succeed(o)
   })
   // Disposing the object stops the calls still running on it; they answer with a failure.
   const disposal = Effect.callback<Outcome>((resume) => {

@@ -1,16 +1,234 @@
 /**
- * Serves a CPython peer (a pickle or XML-RPC frame after authentication).
+ * Serves a CPython peer: a connection whose first frame after the handshake
+ * is a pickle (or an XML-RPC document, for `serializer='xmlrpclib'`).
+ *
+ * As CPython's Server: a control connection carries one request
+ * `(None, funcname, args, kwds)` and one reply, then closes; `accept_connection`
+ * turns it into a method connection, which carries `(ident, method, args,
+ * kwds)` requests one at a time. Replies are `#RETURN`, `#ERROR` (with the
+ * exact Python exception), `#TRACEBACK`, `#UNSERIALIZABLE` and `#PROXY`.
+ *
+ * References taken by CPython peers belong to one session, `python`, that
+ * never expires: a CPython proxy increfs and decrefs over connections of its
+ * own, so no connection owns its references (as in CPython). Lock ownership
+ * belongs to the method connection, and is released when it is gone.
  *
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import { PythonException } from "../../domain/PythonErrors.ts"
+import { makeCaller } from "../../domain/Referent.ts"
+import { Token } from "../../domain/Token.ts"
+import { Tuple } from "../../domain/values/Tuple.ts"
+import { decodePickle, encodePickle, type ProxyWrite } from "../../protocol/pickle/index.ts"
+import { isPythonError } from "../../protocol/pickle/Exceptions.ts"
 import type { Connection } from "../../services/Transport.ts"
+import { call, create, type Kwargs } from "./Dispatch.ts"
 import type { SessionContext } from "./NativeDialect.ts"
+import { fromThrown, type Outcome } from "./Outcome.ts"
+
+/** The session that holds every reference CPython peers take. @since 0.1.0 */
+export const pythonSession = "python"
+
+let nextConnection = 0
+
+/** How one CPython peer's frames are read and written. @since 0.1.0 */
+export interface PeerCodec {
+  readonly name: "pickle" | "xmlrpclib"
+  readonly decode: (bytes: Uint8Array) => unknown
+  readonly encode: (value: unknown) => Uint8Array
+}
+
+// CPython's own form for a server-side failure.
+const formatTraceback = (text: string) =>
+  text.startsWith("Traceback") ? text : `Traceback (most recent call last):\n${text}${text.endsWith("\n") ? "" : "\n"}`
+
+/** A referent's error as the Python exception a CPython peer re-raises. @since 0.1.0 */
+export const toPythonException = (error: unknown): unknown => {
+  if (isPythonError(error)) return error
+  const e = error as { readonly _tag?: string; readonly message?: string }
+  const message = e?.message ? `${e._tag}: ${e.message}` : String(e?._tag ?? error)
+  return new PythonException({ pythonName: "builtins.Exception", args: [message], message })
+}
+
+const asKwargs = (u: unknown): Kwargs => (u instanceof Map || (u !== null && typeof u === "object" && !Array.isArray(u)) ? (u as Kwargs) : null)
+
+const debugInfoText = (info: ReadonlyArray<{ id: string; refcount: number; description: string }>) =>
+  [...info].sort((a, b) => (a.id < b.id ? -1 : 1)).map((o) => `  ${o.id}:       refcount=${o.refcount}\n    ${o.description.slice(0, 75)}`).join("\n")
 
 /**
- * Not served yet: the connection is closed.
+ * Serves a CPython peer whose first frame was `first`.
  *
  * @since 0.1.0
  */
-export const servePython = (_ctx: SessionContext, connection: Connection, _first: Uint8Array): Effect.Effect<void> =>
-  connection.close
+export const servePython = (
+  ctx: SessionContext & { readonly proxyAuthkey?: Uint8Array | undefined },
+  connection: Connection,
+  first: Uint8Array,
+  xml: PeerCodec | undefined
+) =>
+  Effect.gen(function*() {
+    // A #PROXY reply's own token is written bare; tokens inside values are proxies.
+    const bare = new Set<Token>()
+    const proxyFor = (token: Token): ProxyWrite | undefined => {
+      if (bare.has(token)) return undefined
+      if (token.address !== ctx.address) return { proxyClass: "AutoProxy", exposed: [] }
+      const entry = ctx.store.getUnsafe(token.id)
+      const def = ctx.registry.get(token.typeid)
+      const proxyClass = def?.pythonProxy ?? "AutoProxy"
+      const exposed = proxyClass === "AutoProxy" ? [...(entry?.exposed ?? def?.exposed ?? [])] : undefined
+      return {
+        proxyClass,
+        ...(exposed !== undefined ? { exposed } : {}),
+        ...(ctx.proxyAuthkey !== undefined ? { authkey: ctx.proxyAuthkey } : {})
+      }
+    }
+    const codec: PeerCodec = first[0] === 0x3c && xml !== undefined
+      ? xml
+      : { name: "pickle", decode: (b) => decodePickle(b), encode: (v) => encodePickle(v, { proxyFor }) }
+
+    const reply = (kind: string, value: unknown) => {
+      let bytes: Uint8Array
+      try {
+        bytes = codec.encode(Tuple.of<unknown>(kind, value))
+      } catch (e) {
+        bytes = codec.encode(Tuple.of<unknown>("#UNSERIALIZABLE", formatTraceback(`${(e as Error)?.message ?? String(e)}\n`)))
+      }
+      connection.sendUnsafe(bytes)
+    }
+
+    const replyOutcome = (o: Outcome) => {
+      switch (o._tag) {
+        case "Return":
+          return reply("#RETURN", o.value)
+        case "Error":
+          return reply("#ERROR", toPythonException(o.error))
+        case "Traceback":
+          return reply("#TRACEBACK", formatTraceback(o.text))
+        case "Proxy":
+          bare.add(o.token)
+          try {
+            return reply("#PROXY", Tuple.of<unknown>(Tuple.fromArray(o.exposed), o.token))
+          } finally {
+            bare.delete(o.token)
+          }
+        case "Interrupted":
+          return
+      }
+    }
+
+    const parse = (bytes: Uint8Array): readonly [unknown, unknown, ReadonlyArray<unknown>, unknown] | string => {
+      let request: unknown
+      try {
+        request = codec.decode(bytes)
+      } catch (e) {
+        return `${(e as { _tag?: string })?._tag ?? "Error"}: ${(e as Error)?.message ?? String(e)}`
+      }
+      if (!Array.isArray(request) || request.length !== 4 || !Array.isArray(request[2])) {
+        return "ValueError: a request is a 4-tuple (ident, funcname, args, kwds)"
+      }
+      return request as unknown as readonly [unknown, unknown, ReadonlyArray<unknown>, unknown]
+    }
+
+    const request = parse(first)
+    if (typeof request === "string") {
+      reply("#TRACEBACK", formatTraceback(`${request}\n`))
+      return
+    }
+    const [ident, funcname, args, kwds] = request
+    if (ident !== null) {
+      reply("#TRACEBACK", formatTraceback("AssertionError: the first request of a connection is a control request\n"))
+      return
+    }
+    const failure = (e: { readonly message: string }) => reply("#TRACEBACK", formatTraceback(`${e.message}\n`))
+    switch (funcname) {
+      case "dummy":
+        return reply("#RETURN", null)
+      case "create": {
+        const [typeid, ...rest] = args
+        if (typeof typeid !== "string") return failure({ message: "TypeError: typeid must be a string" })
+        const o = yield* create(ctx, pythonSession, typeid, rest, asKwargs(kwds), true)
+        // As CPython's Server.create: an error while creating is a server-side failure.
+        if (o._tag === "Proxy") return reply("#RETURN", Tuple.of<unknown>(o.token.id, Tuple.fromArray(o.exposed)))
+        if (o._tag === "Error") {
+          const e = o.error as { readonly _tag?: string; readonly message?: string }
+          return failure({ message: `${e._tag === "PythonException" ? "Exception" : e._tag}: ${e.message ?? ""}` })
+        }
+        return replyOutcome(o)
+      }
+      case "incref":
+        return yield* Effect.match(ctx.store.incref(String(args[0]), pythonSession), {
+          onFailure: failure,
+          onSuccess: () => reply("#RETURN", null)
+        })
+      case "decref":
+        return yield* Effect.match(ctx.store.decref(String(args[0]), pythonSession), {
+          onFailure: failure,
+          onSuccess: () => reply("#RETURN", null)
+        })
+      case "get_methods": {
+        const token = args[0]
+        const entry = token instanceof Token ? ctx.store.getUnsafe(token.id) : undefined
+        if (entry === undefined) return failure({ message: `KeyError: ${JSON.stringify(String((token as Token)?.id ?? token))}` })
+        return reply("#RETURN", Tuple.fromArray([...entry.exposed]))
+      }
+      case "number_of_objects":
+        return reply("#RETURN", yield* ctx.store.numberOfObjects)
+      case "debug_info":
+        return reply("#RETURN", debugInfoText(yield* ctx.store.debugInfo))
+      case "shutdown":
+        // CPython answers twice: once from shutdown itself and once from the request handler.
+        reply("#RETURN", null)
+        reply("#RETURN", null)
+        return yield* ctx.requestShutdown
+      case "accept_connection":
+        reply("#RETURN", null)
+        return yield* serveMethods()
+      default:
+        return failure({ message: `AssertionError: ${JSON.stringify(funcname)} unrecognized` })
+    }
+
+    // A method connection: one request at a time, in order, each answered before the next is read.
+    function serveMethods() {
+      return Effect.gen(function*() {
+        const session = `py-${++nextConnection}`
+        const caller = makeCaller(session, 0)
+        ctx.leases.attach(session)
+        yield* Effect.ensuring(
+          Effect.forever(Effect.gen(function*() {
+            const frame = yield* connection.receive()
+            const r = parse(frame)
+            if (typeof r === "string") {
+              reply("#TRACEBACK", formatTraceback(`${r}\n`))
+              return
+            }
+            const [id, method, callArgs, callKwds] = r
+            if (typeof id !== "string" || typeof method !== "string") {
+              reply("#TRACEBACK", formatTraceback(`AttributeError: ${JSON.stringify(method)}\n`))
+              return
+            }
+            let outcome: Outcome | Effect.Effect<Outcome>
+            try {
+              outcome = call(ctx, caller, id, method, callArgs, asKwargs(callKwds), pythonSession)
+            } catch (e) {
+              outcome = fromThrown(e)
+            }
+            const o = Effect.isEffect(outcome) ? yield* outcome : outcome
+            replyOutcome(o)
+            // What the referent holds may have changed: proxies stored in it are references.
+            if (ctx.store.getUnsafe(id)?.mayHoldRefs === true || containsToken(callArgs)) yield* ctx.store.updateChildren(id)
+          })),
+          Effect.sync(() => ctx.leases.detach(session))
+        )
+      })
+    }
+  }).pipe(Effect.catchCause(() => Effect.void))
+
+const containsToken = (u: unknown, depth = 0): boolean => {
+  if (u instanceof Token) return true
+  if (depth > 64 || u === null || typeof u !== "object") return false
+  if (Array.isArray(u)) return u.some((x) => containsToken(x, depth + 1))
+  if (u instanceof Map) for (const [k, v] of u) if (containsToken(k, depth + 1) || containsToken(v, depth + 1)) return true
+  if (u instanceof Set) for (const v of u) if (containsToken(v, depth + 1)) return true
+  return false
+}

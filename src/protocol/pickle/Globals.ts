@@ -16,7 +16,7 @@
  */
 import { Token } from "../../domain/Token.ts"
 import { PyDict } from "../../domain/values/PyDict.ts"
-import { ByteArray, NamespaceValue, PyArray, PyObject, Slice, ValueCopy } from "../../domain/values/PyObjects.ts"
+import { ByteArray, NamespaceValue, PyArray, PyObject, PyRange, Slice, ValueCopy } from "../../domain/values/PyObjects.ts"
 import { FrozenSet, PySet } from "../../domain/values/PySet.ts"
 import { Tuple } from "../../domain/values/Tuple.ts"
 import { arrayItemsFromBytes, arrayItemsFromInitializer, arrayItemsFromMachineFormat, isArrayTypecode } from "./ArrayCodec.ts"
@@ -122,6 +122,11 @@ const reducers: ReadonlyMap<string, Reducer> = new Map<string, Reducer>([
       return b && new ByteArray(b)
     }
     return undefined
+  }],
+  ["builtins\0range", (a) => {
+    if (a.length < 1 || a.length > 3 || !a.every((x) => typeof x === "number" && Number.isSafeInteger(x))) return undefined
+    const [start, stop, step] = (a.length === 1 ? [0, a[0], 1] : [a[0], a[1], a[2] ?? 1]) as [number, number, number]
+    return step === 0 ? undefined : new PyRange(start, stop, step)
   }],
   ["builtins\0slice", (a) => {
     if (a.length === 1 && isSliceBound(a[0])) return new Slice(null, a[0], null)

@@ -10,7 +10,7 @@
  */
 import { Effect } from "effect"
 import { Token } from "../../domain/Token.ts"
-import { ByteArray, NamespaceValue, PyArray, PyFloat, PyObject, Slice, ValueCopy } from "../../domain/values/PyObjects.ts"
+import { ByteArray, NamespaceValue, PyArray, PyFloat, PyObject, PyRange, Slice, ValueCopy } from "../../domain/values/PyObjects.ts"
 import { FrozenSet } from "../../domain/values/PySet.ts"
 import { Tuple } from "../../domain/values/Tuple.ts"
 import { addressToPython } from "./Address.ts"
@@ -30,6 +30,12 @@ import { PyCall, PyGlobal, PyNewObject } from "./Records.ts"
 export interface ProxyWrite {
   readonly proxyClass: string
   readonly exposed?: ReadonlyArray<string>
+  /**
+   * The manager's key, for a CPython peer's incref (its RebuildProxy would
+   * use its own process key otherwise, cpython#139801). This puts the key on
+   * the wire: only where the transport is private.
+   */
+  readonly authkey?: Uint8Array
 }
 
 /** Options of `encodePickle`. @since 0.1.0 */
@@ -201,6 +207,11 @@ class Writer {
         this.tuple(info.exposed, null, depth)
         this.out.byte(Op.SETITEM)
       }
+      if (info.authkey !== undefined) {
+        this.out.str("authkey")
+        this.out.bytes(info.authkey)
+        this.out.byte(Op.SETITEM)
+      }
       this.out.byte(Op.TUPLE)
       this.out.byte(Op.REDUCE)
       return
@@ -323,6 +334,12 @@ class Writer {
     if (v instanceof Token) return this.token(v, depth)
     if (v instanceof Slice) {
       this.out.global("builtins", "slice")
+      this.tuple([v.start, v.stop, v.step], null, depth)
+      out.byte(Op.REDUCE)
+      return
+    }
+    if (v instanceof PyRange) {
+      this.out.global("builtins", "range")
       this.tuple([v.start, v.stop, v.step], null, depth)
       out.byte(Op.REDUCE)
       return
