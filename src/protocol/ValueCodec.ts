@@ -15,6 +15,7 @@
  */
 import { addExtension, Packr, Unpackr } from "msgpackr"
 import { Token } from "../domain/Token.ts"
+import * as TokenCarrier from "../domain/TokenCarrier.ts"
 import { PyDict } from "../domain/values/PyDict.ts"
 import { ByteArray, NamespaceValue, PyArray, PyFloat, PyObject, Slice, ValueCopy } from "../domain/values/PyObjects.ts"
 import { FrozenSet, PySet } from "../domain/values/PySet.ts"
@@ -129,6 +130,7 @@ export const registerTokenCarrier = <C extends abstract new(...args: any) => any
   Class: C,
   toToken: (instance: InstanceType<C>) => Token
 ): void => {
+  TokenCarrier.register(Class, toToken)
   addExtension({ Class, write: toToken } as never)
 }
 

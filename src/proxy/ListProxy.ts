@@ -73,10 +73,12 @@ export class ListProxy<A = unknown> extends BaseProxy {
   }
   /** Sorts in place by Python's ordering (mixed types fail with TypeError). */
   sort(options: { readonly reverse?: boolean } = {}): Effect.Effect<void, TypeError | CallError> {
-    return this.call("sort", null, options.reverse === true)
+    // Python's list.sort takes keywords only.
+    return this.core.call("sort", [], { kwargs: { reverse: options.reverse === true } }) as Effect.Effect<void, TypeError | CallError>
   }
   clear(): Effect.Effect<void, CallError> {
-    return this.call("clear")
+    // `del l[:]` rather than `clear`, which CPython's list proxies expose only from 3.14.
+    return this.deleteSlice(null, null)
   }
   /** `l + other`: a new array (the shared list is unchanged). */
   concat(other: ReadonlyArray<A>): Effect.Effect<Array<A>, CallError> {
@@ -90,9 +92,9 @@ export class ListProxy<A = unknown> extends BaseProxy {
   repeatInPlace(n: number): Effect.Effect<void, CallError> {
     return this.call("__imul__", n)
   }
-  /** A copy of the items. */
+  /** A copy of the items (`l[:]`, which every manager exposes). */
   toArray(): Effect.Effect<Array<A>, CallError> {
-    return this.call("copy")
+    return this.slice(null, null)
   }
   /** An Iterator proxy over the items, in the caller's scope. */
   iter(): Effect.Effect<IteratorProxy<A>, CallError, Scope.Scope> {

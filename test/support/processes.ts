@@ -78,8 +78,13 @@ export const spawnNode = (
     (child) =>
       Effect.gen(function*() {
         if (child.process.exitCode === null && child.process.signalCode === null) {
-          child.process.kill("SIGKILL")
-          yield* child.exit
+          // Ask first, so a server removes its socket file; then insist.
+          child.process.kill("SIGTERM")
+          const gone = yield* Effect.timeoutOption(child.exit, "2 seconds")
+          if (gone._tag === "None") {
+            child.process.kill("SIGKILL")
+            yield* child.exit
+          }
         }
       })
   )

@@ -10,6 +10,7 @@
  */
 import { Effect } from "effect"
 import { Token } from "../../domain/Token.ts"
+import { tokenOf } from "../../domain/TokenCarrier.ts"
 import { ByteArray, NamespaceValue, PyArray, PyFloat, PyObject, PyRange, Slice, ValueCopy } from "../../domain/values/PyObjects.ts"
 import { FrozenSet } from "../../domain/values/PySet.ts"
 import { Tuple } from "../../domain/values/Tuple.ts"
@@ -332,6 +333,8 @@ class Writer {
     if (v instanceof Map) return this.dict(v, v.entries(), depth)
     if (v instanceof Set) return this.set(v, v instanceof FrozenSet, depth)
     if (v instanceof Token) return this.token(v, depth)
+    const carried = tokenOf(v)
+    if (carried !== undefined) return this.token(carried, depth)
     if (v instanceof Slice) {
       this.out.global("builtins", "slice")
       this.tuple([v.start, v.stop, v.step], null, depth)
