@@ -1,0 +1,18 @@
+/**
+ * The XML-RPC codec for CPython managers started with
+ * `serializer='xmlrpclib'`: `decodeXmlRpc` reads the frames they send
+ * (hostile input included), `encodeXmlRpc` writes frames byte-identical to
+ * what CPython's `xmlrpc.client.dumps` writes for the same value.
+ *
+ * @since 0.1.0
+ */
+export {
+  type DecodeOptions,
+  decodeXmlRpc,
+  decodeXmlRpcDocument,
+  decodeXmlRpcEffect,
+  type XmlRpcDocument,
+  xmlRpcDecodeCount
+} from "./XmlRpcReader.ts"
+export { encodeXmlRpc, encodeXmlRpcEffect, type EncodeOptions } from "./XmlRpcWriter.ts"
+export { XmlRpcError, XmlRpcFault } from "./XmlRpcError.ts"
