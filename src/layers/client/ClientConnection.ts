@@ -28,8 +28,16 @@ export interface ClientConnection {
   /** The manager's address, as it reports it. */
   readonly address: string
   readonly session: string
-  /** Sends a request and waits for its reply; `cancellable` requests send Cancel when interrupted. */
-  readonly request: (build: (id: number) => Request, cancellable: boolean) => Effect.Effect<Received, ConnectionLost>
+  /**
+   * Sends a request and waits for its reply, which `onReply` turns into the
+   * result (it runs in the waiting fiber); `cancellable` requests send Cancel
+   * when interrupted.
+   */
+  readonly request: <A, E>(
+    build: (id: number) => Request,
+    cancellable: boolean,
+    onReply: (received: Received) => Effect.Effect<A, E>
+  ) => Effect.Effect<A, E | ConnectionLost>
   /** Sends a request whose reply nobody waits for (decref). A no-op once the connection is gone. */
   readonly notify: (build: (id: number) => Request) => void
   readonly isOpen: () => boolean
@@ -47,7 +55,10 @@ export interface ConnectOptions extends TransportOptions {
   readonly onOrphanTokens?: ((tokens: ReadonlyArray<Token>) => void) | undefined
 }
 
-type Resume = (effect: Effect.Effect<Received, ConnectionLost>) => void
+interface Pending {
+  readonly resume: (effect: Effect.Effect<any, any>) => void
+  readonly onReply: (received: Received) => Effect.Effect<any, any>
+}
 
 /**
  * Connects, authenticates and opens a session. The connection closes with
@@ -77,7 +88,7 @@ export const connect = (options: ConnectOptions) =>
     const info = hello.success.value as { readonly address?: unknown }
     const address = typeof info?.address === "string" ? info.address : options.address
 
-    const pending = new Map<number, Resume>()
+    const pending = new Map<number, Pending>()
     let nextId = 2
     let lost: ConnectionLost | undefined
 
@@ -85,7 +96,7 @@ export const connect = (options: ConnectOptions) =>
       if (lost === undefined) lost = new ConnectionLost({ address, cause })
       const waiting = [...pending.values()]
       pending.clear()
-      for (const resume of waiting) resume(Effect.fail(lost))
+      for (const p of waiting) p.resume(Effect.fail(lost))
     }
 
     const onFrame = (frame: Uint8Array) => {
@@ -101,14 +112,15 @@ export const connect = (options: ConnectOptions) =>
         loseAll(new Error(reply._tag === "Traceback" ? reply.text : "the manager closed the connection"))
         return
       }
-      const resume = pending.get(reply.id)
-      if (resume === undefined) {
+      const waiter = pending.get(reply.id)
+      if (waiter === undefined) {
         // The request was cancelled: the references this reply handed us go back.
         if (tokens.length > 0) options.onOrphanTokens?.(tokens)
         return
       }
       pending.delete(reply.id)
-      resume(Effect.succeed({ reply, tokens }))
+      // The result is made in the waiting fiber, which runs it at once.
+      waiter.resume(waiter.onReply({ reply, tokens }))
     }
 
     yield* Effect.forkScoped(
@@ -119,28 +131,21 @@ export const connect = (options: ConnectOptions) =>
     )
     yield* Effect.addFinalizer(() => Effect.andThen(connection.close, Effect.sync(() => loseAll(new Error("the client closed")))))
 
-    const send = (request: Request): boolean => {
-      try {
-        connection.sendUnsafe(encodeRequest(request))
-        return true
-      } catch (e) {
-        throw e
-      }
-    }
+    const send = (request: Request): void => connection.sendUnsafe(encodeRequest(request))
 
     const client: ClientConnection = {
       address,
       session,
       isOpen: () => lost === undefined,
-      request: (build, cancellable) =>
-        Effect.callback<Received, ConnectionLost>((resume) => {
+      request: <A, E>(build: (id: number) => Request, cancellable: boolean, onReply: (received: Received) => Effect.Effect<A, E>) =>
+        Effect.callback<A, E | ConnectionLost>((resume) => {
           if (lost !== undefined) {
             resume(Effect.fail(lost))
             return
           }
           const id = nextId++
           const request = build(id)
-          pending.set(id, resume)
+          pending.set(id, { resume, onReply })
           try {
             send(request)
           } catch (e) {

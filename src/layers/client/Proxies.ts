@@ -14,6 +14,7 @@ import { AutoProxy } from "../../proxy/AutoProxy.ts"
 import type { BaseProxy } from "../../proxy/BaseProxy.ts"
 import type { CallOptions, ProxyCore } from "../../proxy/ProxyCore.ts"
 import type { Registry } from "../../services/Registry.ts"
+import type { Request } from "../../protocol/Messages.ts"
 import type { ClientConnection, Received } from "./ClientConnection.ts"
 
 /** What building proxies needs. @since 0.1.0 */
@@ -100,19 +101,30 @@ export class Proxies {
     }
   }
 
-  /** Sends a request and interprets its reply in the caller's scope (or the fallback scope). */
-  send(
-    build: (id: number) => Parameters<ClientConnection["request"]>[0] extends (id: number) => infer R ? R : never,
-    cancellable: boolean,
-    scope: Scope.Scope | undefined
-  ): Effect.Effect<unknown, unknown> {
-    const owner = (s: Option.Option<Scope.Scope>) => scope ?? Option.getOrElse(s, () => this.ctx.fallbackScope)
-    return Effect.flatMap(Effect.serviceOption(Scope.Scope), (ambient) =>
-      Effect.uninterruptibleMask((restore) =>
-        Effect.flatMap(restore(this.ctx.connection.request(build, cancellable)), (received) =>
-          this.interpret(received, owner(ambient))
-        )
+  /**
+   * Sends a request and interprets its reply in the caller's scope (or the
+   * fallback scope). A plain result costs nothing more; a result that hands
+   * out proxies adopts them without interruption, so no reference is lost.
+   */
+  send(build: (id: number) => Request, cancellable: boolean, scope: Scope.Scope | undefined): Effect.Effect<unknown, unknown> {
+    return this.ctx.connection.request(build, cancellable, (received) => {
+      const reply = received.reply
+      if (received.tokens.length === 0) {
+        switch (reply._tag) {
+          case "Return":
+            return Effect.succeed(reply.value)
+          case "Error":
+            return Effect.fail(reply.error)
+          case "Traceback":
+            return Effect.fail(new RemoteError({ text: reply.text }))
+          case "Unserializable":
+            return Effect.fail(new RemoteError({ text: `Unserializable message: ${reply.text}` }))
+        }
+      }
+      return Effect.uninterruptible(Effect.flatMap(Effect.serviceOption(Scope.Scope), (ambient) =>
+        this.interpret(received, scope ?? Option.getOrElse(ambient, () => this.ctx.fallbackScope))
       ))
+    })
   }
 
   core(token: Token, exposed: ReadonlyArray<string>): ProxyCore {

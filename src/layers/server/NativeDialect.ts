@@ -64,27 +64,56 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
     const context = yield* Effect.context<never>()
     const fork = Effect.runForkWith(context)
 
-    const respond = (id: number, outcome: Outcome, objectId?: string, argTokens = false) =>
-      Effect.gen(function*() {
-        if (outcome._tag === "Interrupted") return
-        const tokens: Array<Token> = []
-        let bytes: Uint8Array
-        try {
-          bytes = encodeReply(toReply(id, outcome), tokens)
-        } catch (e) {
-          tokens.length = 0
-          bytes = encodeReply({ _tag: "Unserializable", id, text: (e as Error)?.message ?? String(e) })
-        }
+    const encodeOutcome = (id: number, outcome: Exclude<Outcome, { _tag: "Interrupted" }>, tokens: Array<Token>) => {
+      try {
+        return encodeReply(toReply(id, outcome), tokens)
+      } catch (e) {
+        tokens.length = 0
+        return encodeReply({ _tag: "Unserializable", id, text: (e as Error)?.message ?? String(e) })
+      }
+    }
+
+    // Replies that hand out proxies, or follow a call that may have changed what an
+    // object holds, count references before they leave.
+    const respond = (id: number, outcome: Outcome, objectId?: string, argTokens = false): Effect.Effect<void> => {
+      if (outcome._tag === "Interrupted") return Effect.void
+      const tokens: Array<Token> = []
+      const bytes = encodeOutcome(id, outcome, tokens)
+      const rescan = objectId !== undefined && (argTokens || ctx.store.getUnsafe(objectId)?.mayHoldRefs === true)
+      return Effect.gen(function*() {
         for (const token of tokens) {
           // A created object's own token already carries the session's reference.
           if (outcome._tag === "Proxy" && token === outcome.token) continue
           if (token.address === ctx.address) yield* Effect.ignore(ctx.store.incref(token.id, session))
         }
-        if (objectId !== undefined && (argTokens || ctx.store.getUnsafe(objectId)?.mayHoldRefs === true)) {
-          yield* ctx.store.updateChildren(objectId)
-        }
+        if (rescan) yield* ctx.store.updateChildren(objectId)
         connection.sendUnsafe(bytes)
       })
+    }
+
+    // The common call: the method completed at once and its reply holds no proxy. No fiber needed.
+    const respondNow = (request: Extract<Request, { _tag: "Call" }>, hasTokens: boolean): boolean => {
+      const outcome = call(ctx, makeCaller(session, request.caller), request.object, request.method, request.args, request.kwargs)
+      if (Effect.isEffect(outcome)) {
+        track(request.id, fork(Effect.flatMap(outcome, (o) => respond(request.id, o, request.object, hasTokens))))
+        return true
+      }
+      if (outcome._tag === "Interrupted") return true
+      const tokens: Array<Token> = []
+      const bytes = encodeOutcome(request.id, outcome, tokens)
+      if (tokens.length > 0 || hasTokens || ctx.store.getUnsafe(request.object)?.mayHoldRefs === true) {
+        track(request.id, fork(respond(request.id, outcome, request.object, hasTokens)))
+        return true
+      }
+      connection.sendUnsafe(bytes)
+      return true
+    }
+
+    const track = (id: number, fiber: Fiber.Fiber<void>) => {
+      if (fiber.pollUnsafe() !== undefined) return
+      inflight.set(id, fiber)
+      fiber.addObserver(() => inflight.delete(id))
+    }
 
     const handle = (request: Request, hasTokens: boolean): Effect.Effect<void> => {
       switch (request._tag) {
@@ -147,11 +176,11 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
         return
       }
       const request = decoded.success
-      const fiber = fork(handle(request, tokens.length > 0))
-      if (fiber.pollUnsafe() === undefined) {
-        inflight.set(request.id, fiber)
-        fiber.addObserver(() => inflight.delete(request.id))
+      if (request._tag === "Call") {
+        respondNow(request, tokens.length > 0)
+        return
       }
+      track(request.id, fork(handle(request, tokens.length > 0)))
     }
 
     yield* connection.run(onFrame).pipe(

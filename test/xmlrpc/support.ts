@@ -1,0 +1,97 @@
+/**
+ * Shared pieces of the XML-RPC codec tests: running xmlrpc_helper.py under
+ * each CPython (a missing interpreter throws, so tests fail rather than skip),
+ * and `describe`, the type-tagged form both sides reduce values to so that
+ * CPython's and our readings can be compared exactly (int vs float included).
+ */
+import { spawnSync } from "node:child_process"
+import { join } from "node:path"
+import { PyFloat } from "../../src/domain/values/PyObjects.ts"
+import { floatRepr, formatDateTime } from "../../src/protocol/xmlrpc/Scalars.ts"
+import { XmlRpcError } from "../../src/protocol/xmlrpc/index.ts"
+
+const helperScript = join(import.meta.dirname, "xmlrpc_helper.py")
+
+export interface Interpreter {
+  readonly label: string
+  readonly pyenvVersion: string | undefined
+  readonly expectVersion: readonly [number, number]
+}
+
+export const interpreters: ReadonlyArray<Interpreter> = [
+  { label: "CPython 3.11", pyenvVersion: undefined, expectVersion: [3, 11] },
+  { label: "CPython 3.12.1", pyenvVersion: "3.12.1", expectVersion: [3, 12] },
+  { label: "CPython 3.13.0", pyenvVersion: "3.13.0", expectVersion: [3, 13] }
+]
+
+export const runHelper = <A>(interpreter: Interpreter, mode: string, input?: unknown): A => {
+  const env: Record<string, string | undefined> = { ...process.env, PYTHONDONTWRITEBYTECODE: "1" }
+  if (interpreter.pyenvVersion !== undefined) env["PYENV_VERSION"] = interpreter.pyenvVersion
+  else delete env["PYENV_VERSION"]
+  const result = spawnSync("python3", [helperScript, mode], {
+    env,
+    input: input === undefined ? "" : JSON.stringify(input),
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 60_000
+  })
+  if (result.error !== undefined) throw new Error(`${interpreter.label}: cannot run python3: ${result.error.message}`)
+  if (result.status !== 0) throw new Error(`${interpreter.label}: xmlrpc_helper.py ${mode} exited ${result.status}: ${result.stderr}`)
+  const parsed = JSON.parse(result.stdout) as { readonly version: readonly [number, number] }
+  if (parsed.version[0] !== interpreter.expectVersion[0] || parsed.version[1] !== interpreter.expectVersion[1]) {
+    throw new Error(`${interpreter.label}: got Python ${parsed.version.join(".")} instead`)
+  }
+  return parsed as A
+}
+
+export const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex")
+export const fromHex = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex, "hex"))
+export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
+
+/** The type-tagged form of a value, as xmlrpc_helper.py's describe() gives it for Python values. */
+export type Desc =
+  | { readonly t: "none" }
+  | { readonly t: "bool"; readonly v: boolean }
+  | { readonly t: "int" | "float" | "str" | "bytes" | "datetime"; readonly v: string }
+  | { readonly t: "list"; readonly v: ReadonlyArray<Desc> }
+  | { readonly t: "dict"; readonly v: ReadonlyArray<readonly [string, Desc]> }
+
+export const describe = (v: unknown): Desc => {
+  if (v === null) return { t: "none" }
+  switch (typeof v) {
+    case "boolean":
+      return { t: "bool", v }
+    case "number":
+      return Number.isInteger(v) ? { t: "int", v: String(v) } : { t: "float", v: floatRepr(v) }
+    case "bigint":
+      return { t: "int", v: String(v) }
+    case "string":
+      return { t: "str", v }
+  }
+  if (v instanceof PyFloat) return { t: "float", v: floatRepr(v.value) }
+  if (v instanceof Uint8Array) return { t: "bytes", v: toHex(v) }
+  if (Array.isArray(v)) return { t: "list", v: v.map(describe) }
+  if (v instanceof Map) return { t: "dict", v: [...v].map(([k, x]) => [k as string, describe(x)] as const) }
+  if (v instanceof Date) return { t: "datetime", v: formatDateTime(v) }
+  throw new Error(`cannot describe ${String(v)}`)
+}
+
+/** Runs `f`; returns the XmlRpcError it throws, undefined if it returns, and rethrows any other error. */
+export const xmlRpcErrorOf = (f: () => unknown): XmlRpcError | undefined => {
+  try {
+    f()
+    return undefined
+  } catch (e) {
+    if (e instanceof XmlRpcError) return e
+    throw e
+  }
+}
+
+/** A deterministic PRNG (mulberry32) so that fuzz failures reproduce. */
+export const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = seed
+  t = Math.imul(t ^ (t >>> 15), t | 1)
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
