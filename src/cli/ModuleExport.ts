@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { existsSync } from "node:fs"
 import { isAbsolute, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { Data, Effect } from "effect"
@@ -35,8 +36,9 @@ export const parseModuleExport = (specifier: string): ModuleExport => {
 /** The parts back to a specifier. @since 0.1.0 */
 export const formatModuleExport = (m: ModuleExport): string => `${m.module}#${m.export}`
 
+// A path (relative to the working directory) when one exists there, else a package name.
 const importable = (module: string): string =>
-  module.startsWith(".") || isAbsolute(module) ? pathToFileURL(resolve(module)).href : module
+  module.startsWith(".") || isAbsolute(module) || existsSync(resolve(module)) ? pathToFileURL(resolve(module)).href : module
 
 /**
  * Imports a module (a relative path is taken from the working directory) and

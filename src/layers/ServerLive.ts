@@ -16,12 +16,16 @@ import { Server, type ServerOptions } from "../services/Server.ts"
 import { type Connection, Transport } from "../services/Transport.ts"
 import { Leases } from "./server/Leases.ts"
 import { serveNative, type SessionContext } from "./server/NativeDialect.ts"
-import { servePython } from "./server/PythonDialect.ts"
+import { type PeerCodec, servePython } from "./server/PythonDialect.ts"
+import { decodeXmlRpc, encodeXmlRpc } from "../protocol/xmlrpc/index.ts"
 
 /** The default lease grace period. @since 0.1.0 */
 export const defaultLeaseGrace = Duration.seconds(3)
 
 const isPythonFrame = (first: Uint8Array): boolean => first[0] === 0x80 || first[0] === 0x3c
+
+// CPython's `serializer='xmlrpclib'`: one XML-RPC params document per frame.
+const xmlRpc: PeerCodec = { name: "xmlrpclib", decode: (b) => decodeXmlRpc(b), encode: (v) => encodeXmlRpc(v) }
 
 /**
  * Builds a server in the current scope; closing the scope shuts it down.
@@ -74,7 +78,7 @@ export const make = (options: ServerOptions) =>
           receive: (limit) => connection.receive(Math.min(limit, handshakeMaxFrameSize))
         }, { authkey: options.authkey, strict: options.strictAuth })
         const first = yield* connection.receive()
-        if (isPythonFrame(first)) yield* servePython(ctx, connection, first, undefined)
+        if (isPythonFrame(first)) yield* servePython(ctx, connection, first, xmlRpc)
         else yield* serveNative(ctx, connection, first)
       }).pipe(
         // An unauthenticated or broken peer costs only its own connection.

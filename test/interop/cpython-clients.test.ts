@@ -64,6 +64,16 @@ describe.each(pythons)("CPython $version clients against our server", (python) =
       yield* server.kill("SIGTERM")
       expect((yield* server.exit).code).toBe(0)
     }).pipe(Effect.scoped))
+
+  it.live("serializer='xmlrpclib' (CPython's own remote-manager test): tuples arrive as lists", () =>
+    Effect.gen(function*() {
+      const { address, server } = yield* serve("tcp:127.0.0.1:0")
+      const putter = yield* spawnPython(python, ["-u", script("remote_queue.py"), address, "put", "xmlrpclib"], authkey)
+      expect(yield* putter.line).toBe("put")
+      yield* runPython(python, [script("remote_queue.py"), address, "get", "xmlrpclib"])
+      yield* server.kill("SIGTERM")
+      expect((yield* server.exit).code).toBe(0)
+    }).pipe(Effect.scoped))
 })
 
 describe("across dialects", () => {

@@ -19,7 +19,7 @@ import { malformed, XmlRpcError, XmlRpcFault } from "./XmlRpcError.ts"
  *
  * @since 0.1.0
  */
-export interface DecodeOptions {
+export interface XmlRpcDecodeOptions {
   /** Deepest array/struct nesting accepted (`[[1]]` is 2). Default 1000. */
   readonly maxDepth?: number
   /** Most elements in one document. Default 10_000_000. */
@@ -59,7 +59,7 @@ class Reader {
   readonly lex: XmlLexer
   readonly maxDepth: number
 
-  constructor(input: string, options: DecodeOptions | undefined) {
+  constructor(input: string, options: XmlRpcDecodeOptions | undefined) {
     this.lex = new XmlLexer(input, options?.maxElements ?? 10_000_000)
     this.maxDepth = options?.maxDepth ?? 1000
   }
@@ -246,7 +246,7 @@ const decodeFailure = (e: unknown): XmlRpcError | XmlRpcFault => {
  * @throws XmlRpcFault for a `<fault>` response.
  * @since 0.1.0
  */
-export const decodeXmlRpcDocument = (bytes: Uint8Array, options?: DecodeOptions): XmlRpcDocument => {
+export const decodeXmlRpcDocument = (bytes: Uint8Array, options?: XmlRpcDecodeOptions): XmlRpcDocument => {
   decodeCount++
   let input: string
   try {
@@ -277,7 +277,7 @@ export const decodeXmlRpcDocument = (bytes: Uint8Array, options?: DecodeOptions)
  * @throws XmlRpcFault for a `<fault>` response.
  * @since 0.1.0
  */
-export const decodeXmlRpc = (bytes: Uint8Array, options?: DecodeOptions): unknown => {
+export const decodeXmlRpc = (bytes: Uint8Array, options?: XmlRpcDecodeOptions): unknown => {
   const document = decodeXmlRpcDocument(bytes, options)
   if (document.params.length !== 1) throw malformed(`expected exactly one param, got ${document.params.length}`)
   return document.params[0]
@@ -290,6 +290,6 @@ export const decodeXmlRpc = (bytes: Uint8Array, options?: DecodeOptions): unknow
  */
 export const decodeXmlRpcEffect = (
   bytes: Uint8Array,
-  options?: DecodeOptions
+  options?: XmlRpcDecodeOptions
 ): Effect.Effect<unknown, XmlRpcError | XmlRpcFault> =>
   Effect.try({ try: () => decodeXmlRpc(bytes, options), catch: decodeFailure })

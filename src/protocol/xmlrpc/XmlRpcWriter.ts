@@ -20,7 +20,7 @@ import { XmlRpcError } from "./XmlRpcError.ts"
  *
  * @since 0.1.0
  */
-export interface EncodeOptions {
+export interface XmlRpcEncodeOptions {
   /** Deepest array/struct nesting written. Default 1000 (CPython hits its recursion limit sooner). */
   readonly maxDepth?: number
 }
@@ -187,11 +187,12 @@ const encodeFailure = (e: unknown): XmlRpcError =>
  * Encodes one manager frame: a `<params>` document holding `value` as its
  * one param, nil allowed, as CPython's `_xml_dumps` writes it. null and
  * undefined are nil; integral numbers and bigints are `<int>` (beyond 32 bits
- * CPython refuses them: "int exceeds XML-RPC limits"); other numbers and
- * `PyFloat` are `<double>`; Uint8Array (ByteArray too) is `<base64>`; Arrays
- * (Tuple too) are `<array>`; Map, PyDict, plain objects, `NamespaceValue`,
- * `ValueCopy` and Python errors are `<struct>` (the last three as their
- * `__dict__`); a Date is `<dateTime.iso8601>` in UTC.
+ * CPython refuses them: "int exceeds XML-RPC limits"; wrap an integral float
+ * in `PyFloat`); other numbers and `PyFloat` are `<double>`; Uint8Array
+ * (ByteArray too) is `<base64>`; Arrays (Tuple too) are `<array>`; Map,
+ * PyDict, plain objects, `NamespaceValue`, `ValueCopy` and Python errors are
+ * `<struct>` (the last three as their `__dict__`); a Date is
+ * `<dateTime.iso8601>` in UTC.
  *
  * @example
  * ```ts
@@ -204,7 +205,7 @@ const encodeFailure = (e: unknown): XmlRpcError =>
  *   for ints beyond 32 bits and for non-string struct keys.
  * @since 0.1.0
  */
-export const encodeXmlRpc = (value: unknown, options?: EncodeOptions): Uint8Array => {
+export const encodeXmlRpc = (value: unknown, options?: XmlRpcEncodeOptions): Uint8Array => {
   const writer = new Writer(options?.maxDepth ?? 1000)
   try {
     writer.dump(value, 0)
@@ -220,5 +221,5 @@ export const encodeXmlRpc = (value: unknown, options?: EncodeOptions): Uint8Arra
  *
  * @since 0.1.0
  */
-export const encodeXmlRpcEffect = (value: unknown, options?: EncodeOptions): Effect.Effect<Uint8Array, XmlRpcError> =>
+export const encodeXmlRpcEffect = (value: unknown, options?: XmlRpcEncodeOptions): Effect.Effect<Uint8Array, XmlRpcError> =>
   Effect.try({ try: () => encodeXmlRpc(value, options), catch: encodeFailure })

@@ -6,13 +6,13 @@
  *
  * @since 0.1.0
  */
+export { XmlRpcError, XmlRpcFault } from "./XmlRpcError.ts"
 export {
-  type DecodeOptions,
   decodeXmlRpc,
   decodeXmlRpcDocument,
   decodeXmlRpcEffect,
-  type XmlRpcDocument,
-  xmlRpcDecodeCount
+  xmlRpcDecodeCount,
+  type XmlRpcDecodeOptions,
+  type XmlRpcDocument
 } from "./XmlRpcReader.ts"
-export { encodeXmlRpc, encodeXmlRpcEffect, type EncodeOptions } from "./XmlRpcWriter.ts"
-export { XmlRpcError, XmlRpcFault } from "./XmlRpcError.ts"
+export { encodeXmlRpc, encodeXmlRpcEffect, type XmlRpcEncodeOptions } from "./XmlRpcWriter.ts"

@@ -1,0 +1,157 @@
+/**
+ * One benchmark client process: connects to the manager at ADDRESS (key in
+ * MANAGER_AUTHKEY), runs one task, and prints its figure as a JSON line.
+ * Tasks that run alongside others print {"ready": true} and wait for a line
+ * on stdin before they start, so that all start together.
+ *
+ *   node client.ts TASK ADDRESS SECONDS [ARG]
+ */
+import { createInterface } from "node:readline"
+import { Effect } from "effect"
+import { parseAuthkey } from "../src/cli/Authkey.ts"
+import { Token } from "../src/domain/Token.ts"
+import * as ManagerClient from "../src/layers/ManagerClient.ts"
+import * as NodeTransport from "../src/layers/NodeTransport.ts"
+import type { QueueProxy } from "../src/proxy/QueueProxy.ts"
+import type { ManagerShape } from "../src/services/Manager.ts"
+
+const [task, address, secondsText, arg] = process.argv.slice(2) as [string, string, string, string?]
+const seconds = Number(secondsText)
+const out = (value: Record<string, unknown>) => Effect.sync(() => process.stdout.write(`${JSON.stringify(value)}\n`))
+const lines = createInterface({ input: process.stdin })
+const nextLine = Effect.callback<string>((resume) => {
+  lines.once("line", (l) => resume(Effect.succeed(l)))
+})
+const ready = Effect.andThen(out({ ready: true }), nextLine)
+
+/** Runs `step` (which does `per` operations) until `seconds` pass; operations per second. */
+const rate = <E>(step: Effect.Effect<unknown, E>, per: number) =>
+  Effect.gen(function*() {
+    const start = performance.now()
+    const deadline = start + seconds * 1000
+    let n = 0
+    while (true) {
+      for (let i = 0; i < 16; i++) yield* step
+      n += 16 * per
+      const now = performance.now()
+      if (now >= deadline) return (n * 1000) / (now - start)
+    }
+  })
+
+const tasks: Record<string, (m: ManagerShape) => Effect.Effect<void, unknown, import("effect").Scope.Scope>> = {
+  seq: (m) =>
+    Effect.gen(function*() {
+      const d = yield* m.dict<string, string>()
+      const pair = Effect.andThen(d.set("k", "v"), d.getItem("k"))
+      for (let i = 0; i < 2000; i++) yield* pair
+      if (arg === "wait") yield* ready
+      yield* out({ rate: yield* rate(pair, 1) })
+    }),
+  concurrent: (m) =>
+    Effect.gen(function*() {
+      const d = yield* m.dict<string, string>({ k: "v" })
+      for (let i = 0; i < 2000; i++) yield* d.getItem("k")
+      const inFlight = Number(arg ?? 64)
+      const start = performance.now()
+      const deadline = start + seconds * 1000
+      let n = 0
+      yield* Effect.forEach(Array.from({ length: inFlight }), () =>
+        Effect.gen(function*() {
+          while (performance.now() < deadline) {
+            yield* d.getItem("k")
+            n++
+          }
+        }), { concurrency: "unbounded", discard: true })
+      yield* out({ rate: (n * 1000) / (performance.now() - start) })
+    }),
+  "create-queue": (m) =>
+    Effect.gen(function*() {
+      const q = yield* m.Queue<number>()
+      yield* out({ token: q.token })
+      yield* nextLine
+    }),
+  produce: (m) =>
+    Effect.gen(function*() {
+      const q = (yield* m.proxy(Token.fromJSON(JSON.parse(arg!)))) as QueueProxy<number>
+      const count = Number(process.env["BENCH_COUNT"])
+      const inFlight = Number(process.env["BENCH_IN_FLIGHT"] ?? 1)
+      yield* ready
+      if (inFlight === 1) for (let i = 0; i < count; i++) yield* q.put(i)
+      else yield* Effect.forEach(Array.from({ length: count }, (_, i) => i), (i) => q.put(i), { concurrency: inFlight, discard: true })
+      yield* out({ done: true })
+    }),
+  consume: (m) =>
+    Effect.gen(function*() {
+      const q = (yield* m.proxy(Token.fromJSON(JSON.parse(arg!)))) as QueueProxy<number>
+      const count = Number(process.env["BENCH_COUNT"])
+      const inFlight = Number(process.env["BENCH_IN_FLIGHT"] ?? 1)
+      yield* ready
+      const start = performance.now()
+      if (inFlight === 1) for (let i = 0; i < count; i++) yield* q.get()
+      else yield* Effect.forEach(Array.from({ length: count }), () => q.get(), { concurrency: inFlight, discard: true })
+      yield* out({ rate: (count * 1000) / (performance.now() - start) })
+    }),
+  "create-release": (m) =>
+    Effect.gen(function*() {
+      const once = Effect.scoped(m.dict())
+      for (let i = 0; i < 500; i++) yield* once
+      yield* out({ rate: yield* rate(once, 1) })
+    }),
+  lock: (m) =>
+    Effect.gen(function*() {
+      const lock = yield* m.Lock()
+      const pair = Effect.andThen(lock.acquire(), lock.release())
+      for (let i = 0; i < 2000; i++) yield* pair
+      yield* out({ rate: yield* rate(pair, 1) })
+    }),
+  latency: (m) =>
+    Effect.gen(function*() {
+      const d = yield* m.dict<string, string>({ k: "v" })
+      for (let i = 0; i < 2000; i++) yield* d.getItem("k")
+      const samples = new Float64Array(20_000)
+      for (let i = 0; i < samples.length; i++) {
+        const t = process.hrtime.bigint()
+        yield* d.getItem("k")
+        samples[i] = Number(process.hrtime.bigint() - t) / 1000
+      }
+      samples.sort()
+      const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!
+      yield* out({ p50: q(0.5), p99: q(0.99), p999: q(0.999) })
+    }),
+  objects: (m) =>
+    Effect.gen(function*() {
+      const count = Number(arg)
+      yield* Effect.forEach(Array.from({ length: count }), () => m.dict({ a: 1 }), { concurrency: 64, discard: true })
+      yield* out({ held: yield* m.numberOfObjects })
+      yield* nextLine
+    }),
+  "get-size": (m) =>
+    Effect.gen(function*() {
+      const size = Number(arg)
+      const d = yield* m.dict<string, Uint8Array>()
+      yield* d.set("b", new Uint8Array(size).fill(120))
+      yield* d.getItem("b")
+      const start = performance.now()
+      let n = 0
+      while (true) {
+        const v = yield* d.getItem("b")
+        if (v.length !== size) throw new Error("short value")
+        n++
+        if (performance.now() - start >= seconds * 1000 && n >= 3) break
+      }
+      yield* out({ rate: (n * size) / ((performance.now() - start) / 1000) / 1e6 })
+    })
+}
+
+const program = Effect.gen(function*() {
+  const m = yield* ManagerClient.make({ address, authkey: parseAuthkey(process.env["MANAGER_AUTHKEY"] ?? "") })
+  yield* tasks[task]!(m)
+}).pipe(Effect.scoped, Effect.provide(NodeTransport.layer))
+
+Effect.runPromise(program).then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e)
+    process.exit(1)
+  }
+)
