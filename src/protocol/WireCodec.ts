@@ -8,6 +8,7 @@
  */
 import { Data, Result, Schema } from "effect"
 import type { Token } from "../domain/Token.ts"
+import { ByteArray } from "../domain/values/PyObjects.ts"
 import * as M from "./Messages.ts"
 import { decodeValue, encodeValue } from "./ValueCodec.ts"
 
@@ -114,6 +115,31 @@ export const encodeRequest = (request: M.Request, tokens?: Array<Token>): Uint8A
 
 /** Encodes a reply; throws when its value cannot be encoded. @since 0.1.0 */
 export const encodeReply = (reply: M.Reply, tokens?: Array<Token>): Uint8Array => encodeValue(toWire(reply), tokens)
+
+// Past this size, a bytes result is not copied into the encoder's buffer: it is sent as it is.
+const zeroCopyFrom = 64 * 1024
+
+/**
+ * A reply as the parts of one frame. A large bytes result goes out as its
+ * own part, behind the few bytes of MessagePack that introduce it, so it is
+ * never copied; anything else is one part.
+ *
+ * @since 0.1.0
+ */
+export const encodeReplyParts = (reply: M.Reply, tokens?: Array<Token>): ReadonlyArray<Uint8Array> => {
+  if (reply._tag === "Return" && reply.value instanceof Uint8Array && reply.value.constructor !== ByteArray && reply.value.length >= zeroCopyFrom) {
+    const bytes = reply.value
+    // [20, id, <bin 32 header>] then the bytes: the same message encodeReply would write.
+    const head = encodeValue([20, reply.id])
+    const prefix = new Uint8Array(head.length + 5)
+    prefix.set(head)
+    prefix[0] = 0x93 // a fixarray of three, not two
+    const n = bytes.length
+    prefix.set([0xc6, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff], head.length)
+    return [prefix, bytes]
+  }
+  return [encodeReply(reply, tokens)]
+}
 
 /** Decodes and checks a request; tokens in it are pushed to `tokens` when given. @since 0.1.0 */
 export const decodeRequest = (bytes: Uint8Array, tokens?: Array<Token>): Result.Result<M.Request, ProtocolError> =>

@@ -58,6 +58,8 @@ export interface Connection {
   readonly sendUnsafe: (payload: Uint8Array) => void
   /** Queues several frames at once, written together. */
   readonly sendManyUnsafe: (payloads: ReadonlyArray<Uint8Array>) => void
+  /** Queues one frame whose payload is these parts, in order, without joining them. */
+  readonly sendPartsUnsafe: (parts: ReadonlyArray<Uint8Array>) => void
   /** Reads the next frame, of at most `limit` bytes (default: the connection's cap). */
   readonly receive: (limit?: number) => Effect.Effect<Uint8Array, ConnectionClosed | FrameError>
   /**

@@ -3,9 +3,21 @@
  * stored under an equal tuple, and `1`, `1.0` and `true` are one key. It is
  * what a Python dict decodes to, and the storage of a shared dict.
  *
+ * Values are stored in the Map itself under each key's hash; the original
+ * key is kept beside it only when it cannot be read back from the hash (a
+ * string key can), so a dict with string keys costs one Map.
+ *
  * @since 0.1.0
  */
 import { hashKey } from "./HashKey.ts"
+
+const mapGet = Map.prototype.get
+const mapSet = Map.prototype.set
+const mapHas = Map.prototype.has
+const mapDelete = Map.prototype.delete
+const mapClear = Map.prototype.clear
+const mapKeys = Map.prototype.keys
+const mapEntries = Map.prototype.entries
 
 /**
  * @example
@@ -18,63 +30,67 @@ import { hashKey } from "./HashKey.ts"
  * @since 0.1.0
  */
 export class PyDict<K = unknown, V = unknown> extends Map<K, V> {
-  readonly #entries = new Map<string, [K, V]>()
+  // Keys that are not strings, by hash (a string key is its hash without the leading "s").
+  #keys: Map<string, K> | undefined
 
   constructor(entries?: Iterable<readonly [K, V]> | null) {
     super()
     if (entries) for (const [k, v] of entries) this.set(k, v)
   }
 
-  override get size(): number {
-    return this.#entries.size
+  #keyOf(h: string): K {
+    const k = this.#keys?.get(h)
+    return k === undefined && h.charCodeAt(0) === 115 /* s */ ? (h.slice(1) as K) : (k as K)
   }
+
   override get(key: K): V | undefined {
-    return this.#entries.get(hashKey(key))?.[1]
+    return mapGet.call(this, hashKey(key)) as V | undefined
   }
   /** The entry stored under a key equal to `key`: the stored key and its value. */
   entry(key: K): readonly [K, V] | undefined {
-    return this.#entries.get(hashKey(key))
+    const h = hashKey(key)
+    return mapHas.call(this, h) ? [this.#keyOf(h), mapGet.call(this, h) as V] : undefined
   }
   override has(key: K): boolean {
-    return this.#entries.has(hashKey(key))
+    return mapHas.call(this, hashKey(key))
   }
   override set(key: K, value: V): this {
     const h = hashKey(key)
-    const existing = this.#entries.get(h)
-    // Python keeps the first key object and its position when a key is re-set.
-    if (existing !== undefined) existing[1] = value
-    else this.#entries.set(h, [key, value])
+    // Python keeps the first key object (and its position) when a key is set again.
+    if (typeof key !== "string" && !mapHas.call(this, h)) (this.#keys ??= new Map()).set(h, key)
+    mapSet.call(this, h, value)
     return this
   }
   override delete(key: K): boolean {
-    return this.#entries.delete(hashKey(key))
+    const h = hashKey(key)
+    this.#keys?.delete(h)
+    return mapDelete.call(this, h)
   }
   override clear(): void {
-    this.#entries.clear()
+    this.#keys = undefined
+    mapClear.call(this)
   }
   override *entries(): MapIterator<[K, V]> {
-    for (const e of this.#entries.values()) yield [e[0], e[1]]
+    for (const [h, v] of mapEntries.call(this) as MapIterator<[string, V]>) yield [this.#keyOf(h), v]
   }
   override *keys(): MapIterator<K> {
-    for (const e of this.#entries.values()) yield e[0]
-  }
-  override *values(): MapIterator<V> {
-    for (const e of this.#entries.values()) yield e[1]
+    for (const h of mapKeys.call(this) as MapIterator<string>) yield this.#keyOf(h)
   }
   override [Symbol.iterator](): MapIterator<[K, V]> {
     return this.entries()
   }
   override forEach(f: (value: V, key: K, map: Map<K, V>) => void, thisArg?: unknown): void {
-    for (const e of this.#entries.values()) f.call(thisArg, e[1], e[0], this)
+    for (const [k, v] of this.entries()) f.call(thisArg, v, k, this)
   }
   /** Removes and returns the last inserted entry (Python's `popitem`). */
   popLast(): [K, V] | undefined {
     let last: string | undefined
-    for (const h of this.#entries.keys()) last = h
+    for (const h of mapKeys.call(this) as MapIterator<string>) last = h
     if (last === undefined) return undefined
-    const e = this.#entries.get(last)!
-    this.#entries.delete(last)
-    return [e[0], e[1]]
+    const entry: [K, V] = [this.#keyOf(last), mapGet.call(this, last) as V]
+    this.#keys?.delete(last)
+    mapDelete.call(this, last)
+    return entry
   }
 }
 

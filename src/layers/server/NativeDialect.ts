@@ -14,7 +14,7 @@ import { Effect, type Fiber, Result } from "effect"
 import { makeCaller } from "../../domain/Referent.ts"
 import type { Token } from "../../domain/Token.ts"
 import type { Reply, Request } from "../../protocol/Messages.ts"
-import { decodeRequest, encodeReply } from "../../protocol/WireCodec.ts"
+import { decodeRequest, encodeReply, encodeReplyParts } from "../../protocol/WireCodec.ts"
 import type { Connection } from "../../services/Transport.ts"
 import { call, create, type DispatchContext } from "./Dispatch.ts"
 import type { Leases } from "./Leases.ts"
@@ -66,10 +66,10 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
 
     const encodeOutcome = (id: number, outcome: Exclude<Outcome, { _tag: "Interrupted" }>, tokens: Array<Token>) => {
       try {
-        return encodeReply(toReply(id, outcome), tokens)
+        return encodeReplyParts(toReply(id, outcome), tokens)
       } catch (e) {
         tokens.length = 0
-        return encodeReply({ _tag: "Unserializable", id, text: (e as Error)?.message ?? String(e) })
+        return [encodeReply({ _tag: "Unserializable", id, text: (e as Error)?.message ?? String(e) })]
       }
     }
 
@@ -87,7 +87,7 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
           if (token.address === ctx.address) yield* Effect.ignore(ctx.store.incref(token.id, session))
         }
         if (rescan) yield* ctx.store.updateChildren(objectId)
-        connection.sendUnsafe(bytes)
+        connection.sendPartsUnsafe(bytes)
       })
     }
 
@@ -105,7 +105,7 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
         track(request.id, fork(respond(request.id, outcome, request.object, hasTokens)))
         return true
       }
-      connection.sendUnsafe(bytes)
+      connection.sendPartsUnsafe(bytes)
       return true
     }
 
