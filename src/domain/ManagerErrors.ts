@@ -81,5 +81,18 @@ export class CallTimeout extends Data.TaggedError("CallTimeout")<{
   }
 }
 
+/**
+ * A limit of the manager was reached: a frame over the size cap, too many
+ * objects for one session, too many connections. The manager goes on
+ * serving; what was refused is named here.
+ *
+ * @since 0.1.0
+ */
+export class LimitExceeded extends Data.TaggedError("LimitExceeded")<{
+  readonly limit: "frame-size" | "objects-per-session" | "connections"
+  readonly max: number
+  readonly message: string
+}> {}
+
 /** What any call through a proxy may fail with besides the referent's own errors. @since 0.1.0 */
-export type CallError = RemoteError | ProxyReleased | ConnectionLost | CallTimeout
+export type CallError = RemoteError | ProxyReleased | ConnectionLost | CallTimeout | LimitExceeded

@@ -52,14 +52,24 @@ export const makeFramedConnection = (
 
   const closedError = () => new ConnectionClosed({ peer: stream.peer, cause: endCause })
 
+  // After a bad frame nothing more can be read from the stream (its framing is lost):
+  // reading stops, and whoever reads decides what to say before closing.
+  let broken = false
+  // Reasons to stop reading (too many requests in flight, a full write buffer); read again at none.
+  let pauses = 0
   const fail = (error: FrameError | ConnectionClosed) => {
     const p = puller
     const r = runner
     puller = undefined
     runner = undefined
+    if (error._tag === "FrameError") {
+      broken = true
+      stream.pause()
+    } else {
+      shutdown()
+    }
     p?.resume(Effect.fail(error))
     r?.resume(Effect.fail(error))
-    shutdown()
   }
 
   const shutdown = () => {
@@ -69,6 +79,7 @@ export const makeFramedConnection = (
   }
 
   const drain = () => {
+    if (broken) return
     try {
       if (puller !== undefined) {
         decoder.limit = puller.limit
@@ -94,6 +105,7 @@ export const makeFramedConnection = (
 
   const sink: ByteSink = {
     onData: (chunk, transient) => {
+      if (broken) return
       decoder.push(chunk, transient)
       drain()
     },
@@ -141,6 +153,10 @@ export const makeFramedConnection = (
           resume(Effect.die(new Error("a connection has one reader at a time")))
           return
         }
+        if (broken) {
+          resume(Effect.fail(closedError()))
+          return
+        }
         puller = { resume, limit }
         drain()
         if (puller !== undefined && closed) {
@@ -157,6 +173,10 @@ export const makeFramedConnection = (
           resume(Effect.die(new Error("a connection has one reader at a time")))
           return
         }
+        if (broken) {
+          resume(Effect.fail(closedError()))
+          return
+        }
         runner = { resume, onFrame }
         drain()
         if (runner !== undefined && closed) {
@@ -167,8 +187,12 @@ export const makeFramedConnection = (
           runner = undefined
         })
       }),
-    pause: () => stream.pause(),
-    resume: () => stream.resume(),
+    pause: () => {
+      if (pauses++ === 0) stream.pause()
+    },
+    resume: () => {
+      if (pauses > 0 && --pauses === 0 && !broken) stream.resume()
+    },
     close: Effect.sync(shutdown)
   }
   return { connection, sink }

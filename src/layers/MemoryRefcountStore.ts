@@ -114,6 +114,8 @@ const describe = (referent: object): string => {
 /** A store with no Effect around it, for the layer and for tests. @since 0.1.0 */
 export class MemoryStore {
   private readonly slots = new Map<string, Slot>()
+  // How many objects each session holds references to.
+  private readonly perSession = new Map<string, number>()
   private readonly prefix = randomBytes(3).toString("hex")
   private counter = 0
 
@@ -125,30 +127,49 @@ export class MemoryStore {
     return this.slots.get(id)
   }
 
+  objectsHeldBy(session: string): number {
+    return this.perSession.get(session) ?? 0
+  }
+
+  private counted(session: string, before: number, after: number): void {
+    if ((before === 0) === (after === 0)) return
+    const n = (this.perSession.get(session) ?? 0) + (after === 0 ? -1 : 1)
+    if (n <= 0) this.perSession.delete(session)
+    else this.perSession.set(session, n)
+  }
+
+  private add(slot: Slot, session: string): void {
+    const before = slot.heldBy(session)
+    slot.addSession(session)
+    this.counted(session, before, before + 1)
+  }
+
   create(typeid: string, referent: object, exposed: ReadonlySet<string>, session: string): Slot {
     const known = idOf(referent)
     const existing = known === undefined ? undefined : this.slots.get(known)
     if (existing !== undefined) {
-      existing.addSession(session)
+      this.add(existing, session)
       return existing
     }
     const slot = new Slot(`${this.prefix}${(++this.counter).toString(16)}`, typeid, referent, exposed)
     this.slots.set(slot.id, slot)
     setId(referent, slot.id)
-    slot.addSession(session)
+    this.add(slot, session)
     return slot
   }
 
   incref(id: string, session: string): void {
     const slot = this.slots.get(id)
     if (slot === undefined) throw new UnknownObject({ id })
-    slot.addSession(session)
+    this.add(slot, session)
   }
 
   decref(id: string, session: string): void {
     const slot = this.slots.get(id)
     if (slot === undefined) throw new UnknownObject({ id })
-    if (slot.removeSession(session, 1) <= 0) throw new RefcountError({ id, holder: session })
+    const held = slot.removeSession(session, 1)
+    if (held <= 0) throw new RefcountError({ id, holder: session })
+    this.counted(session, held, held - 1)
     this.drop(slot)
   }
 
@@ -189,6 +210,7 @@ export class MemoryStore {
       released += held
       affected.push(slot)
     }
+    this.perSession.delete(session)
     for (const slot of affected) if (this.slots.has(slot.id)) this.drop(slot)
     return released
   }
@@ -211,6 +233,7 @@ export class MemoryStore {
   clear(): void {
     const all = [...this.slots.values()]
     this.slots.clear()
+    this.perSession.clear()
     for (const slot of all) this.disposeSlot(slot)
   }
 
@@ -298,6 +321,7 @@ const make = Effect.sync(() => {
   const store = new MemoryStore()
   return RefcountStore.of({
     getUnsafe: (id) => store.get(id),
+    objectsHeldBy: (session) => store.objectsHeldBy(session),
     create: (typeid, referent, exposed, session) => Effect.sync(() => store.create(typeid, referent, exposed, session)),
     incref: (id, session) =>
       Effect.suspend(() => {

@@ -46,14 +46,11 @@ export const fromSocket = (
   reader?: ReadBuffer
 ): Connection => {
   let corked = false
+  let waitingForDrain = false
   const { connection, sink } = makeFramedConnection({
     peer,
     write: (chunks) => {
       if (socket.destroyed) return
-      if (chunks.length === 1 && !corked) {
-        socket.write(chunks[0]!)
-        return
-      }
       // Replies that are ready in the same tick leave in one write.
       if (!corked) {
         corked = true
@@ -63,7 +60,17 @@ export const fromSocket = (
           socket.uncork()
         })
       }
-      for (const c of chunks) socket.write(c)
+      let full = false
+      for (const c of chunks) full = !socket.write(c) || full
+      // A peer that does not read: stop reading its requests until what we owe it has drained.
+      if (full && !waitingForDrain) {
+        waitingForDrain = true
+        connection.pause()
+        socket.once("drain", () => {
+          waitingForDrain = false
+          connection.resume()
+        })
+      }
     },
     end: () => {
       if (!socket.destroyed) socket.destroySoon()
@@ -80,7 +87,11 @@ export const fromSocket = (
     failure = error
   })
   socket.on("close", () => sink.onEnd(failure))
-  if (socket.remoteFamily !== undefined || socket instanceof tls.TLSSocket) socket.setNoDelay?.(true)
+  if (socket.remoteFamily !== undefined || socket instanceof tls.TLSSocket) {
+    socket.setNoDelay?.(true)
+    // The kernel's own probe for peers that vanished; heartbeats find them sooner.
+    socket.setKeepAlive?.(true, 10_000)
+  }
   socket.resume()
   return connection
 }

@@ -15,7 +15,10 @@ import { Registry } from "../services/Registry.ts"
 import { Server, type ServerOptions } from "../services/Server.ts"
 import { type Connection, Transport } from "../services/Transport.ts"
 import { Leases } from "./server/Leases.ts"
-import { serveNative, type SessionContext } from "./server/NativeDialect.ts"
+import { connectionFailure, serveNative, type SessionContext } from "./server/NativeDialect.ts"
+import { LimitExceeded } from "../domain/ManagerErrors.ts"
+import { Tuple } from "../domain/values/Tuple.ts"
+import { encodePickle } from "../protocol/pickle/index.ts"
 import { type PeerCodec, servePython } from "./server/PythonDialect.ts"
 import { decodeXmlRpc, encodeXmlRpc } from "../protocol/xmlrpc/index.ts"
 
@@ -66,24 +69,44 @@ export const make = (options: ServerOptions) =>
       registry,
       store,
       leases,
+      maxInFlight: options.maxInFlight ?? 4096,
+      idleTimeoutMillis: Duration.toMillis(Duration.fromInputUnsafe(options.idleTimeout ?? Duration.seconds(30))),
+      maxObjectsPerSession: options.maxObjectsPerSession ?? 1_000_000,
       requestShutdown: Effect.sync(() => {
         runBackground(shutdown)
       })
     }
 
+    const maxConnections = options.maxConnections ?? 10_000
+    let connectionCount = 0
     const serveConnection = (connection: Connection) =>
       Effect.gen(function*() {
+        connectionCount++
         yield* serverHandshake({
           send: (payload) => Effect.sync(() => connection.sendUnsafe(payload)),
           receive: (limit) => connection.receive(Math.min(limit, handshakeMaxFrameSize))
         }, { authkey: options.authkey, strict: options.strictAuth })
         const first = yield* connection.receive()
+        if (connectionCount > maxConnections) {
+          // Refused after authentication, so that the refusal can say why.
+          const refusal = new LimitExceeded({
+            limit: "connections",
+            max: maxConnections,
+            message: `the manager serves at most ${maxConnections} connections`
+          })
+          connection.sendUnsafe(
+            isPythonFrame(first)
+              ? encodePickle(Tuple.of<unknown>("#TRACEBACK", `Traceback (most recent call last):\nLimitExceeded: ${refusal.message}\n`))
+              : connectionFailure(refusal)
+          )
+          return
+        }
         if (isPythonFrame(first)) yield* servePython(ctx, connection, first, xmlRpc)
         else yield* serveNative(ctx, connection, first)
       }).pipe(
         // An unauthenticated or broken peer costs only its own connection.
         Effect.catchCause(() => Effect.void),
-        Effect.ensuring(connection.close)
+        Effect.ensuring(Effect.andThen(connection.close, Effect.sync(() => connectionCount--)))
       )
 
     yield* Effect.forkScoped(

@@ -11,6 +11,7 @@ import type { Token } from "../domain/Token.ts"
 import { ByteArray } from "../domain/values/PyObjects.ts"
 import * as M from "./Messages.ts"
 import { decodeValue, encodeValue } from "./ValueCodec.ts"
+import { registerProtocolError } from "./WireErrors.ts"
 
 /**
  * A frame that is not a valid message of the dialect it claims.
@@ -24,6 +25,8 @@ export class ProtocolError extends Data.TaggedError("ProtocolError")<{
     return `protocol error: ${this.reason}`
   }
 }
+
+registerProtocolError(ProtocolError)
 
 interface Kind {
   readonly code: number

@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { Data } from "effect"
+import { LimitExceeded, RemoteError } from "../domain/ManagerErrors.ts"
 import { pythonErrorClasses } from "../domain/PythonErrors.ts"
 
 /** The wire form of an error: `[tag, message, fields]` (tag "" for an untagged Error). @since 0.1.0 */
@@ -16,6 +17,14 @@ type ErrorClass = new(fields: any) => Error
 
 const classes = new Map<string, ErrorClass>()
 for (const cls of Object.values(pythonErrorClasses)) classes.set(new cls({ args: [], message: "" })._tag, cls)
+// The manager's own errors that cross the wire as values.
+classes.set("LimitExceeded", LimitExceeded)
+classes.set("RemoteError", RemoteError)
+
+/** Registers the protocol's own errors (kept apart to avoid an import cycle with the codec). @since 0.1.0 */
+export const registerProtocolError = (cls: ErrorClass): void => {
+  classes.set("ProtocolError", cls)
+}
 
 const ownFields = (e: Error): Record<string, unknown> => {
   const out: Record<string, unknown> = {}

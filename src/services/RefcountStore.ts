@@ -74,6 +74,8 @@ export class RefcountStore extends Context.Service<RefcountStore, {
   ) => Effect.Effect<Entry>
   readonly incref: (id: string, session: string) => Effect.Effect<void, UnknownObject>
   readonly decref: (id: string, session: string) => Effect.Effect<void, UnknownObject | RefcountError>
+  /** How many objects a session holds references to (for the per-session limit; synchronous on purpose). */
+  readonly objectsHeldBy: (session: string) => number
   /** Re-reads which shared objects a referent holds and adjusts their references. */
   readonly updateChildren: (id: string) => Effect.Effect<void>
   /** Releases every reference a session holds; returns how many. */

@@ -27,6 +27,22 @@ export interface ServerOptions {
   readonly leaseGrace?: Duration.Input | undefined
   /** Whether an expired session's lock, semaphore and condition permits are released too (default true). */
   readonly releasePermitsOnExpiry?: boolean | undefined
+  /** The most objects one session may hold references to (default 1,000,000). */
+  readonly maxObjectsPerSession?: number | undefined
+  /**
+   * The most requests one connection may have in flight (default 4,096). Past
+   * it, the server stops reading from that connection until some complete:
+   * backpressure, not an error.
+   */
+  readonly maxInFlight?: number | undefined
+  /** The most connections served at once (default 10,000); more are refused with LimitExceeded. */
+  readonly maxConnections?: number | undefined
+  /**
+   * How long a connection of our dialect may stay silent before it is closed
+   * (default 30 seconds). Clients send heartbeats well within it, so this
+   * finds half-open connections whose peer vanished without a FIN.
+   */
+  readonly idleTimeout?: Duration.Input | undefined
   /** TLS for TCP: the server's certificate and key files. */
   readonly tls?: { readonly cert: string; readonly key: string } | undefined
 }

@@ -8,10 +8,10 @@
  * @since 0.1.0
  */
 import { randomUUID } from "node:crypto"
-import { Effect, Result } from "effect"
-import { ConnectionLost, ManagerUnavailable } from "../../domain/ManagerErrors.ts"
+import { Duration, Effect, Result } from "effect"
+import { ConnectionLost, LimitExceeded, ManagerUnavailable } from "../../domain/ManagerErrors.ts"
 import type { Token } from "../../domain/Token.ts"
-import { handshakeMaxFrameSize } from "../../protocol/Framing.ts"
+import { defaultMaxFrameSize, handshakeMaxFrameSize } from "../../protocol/Framing.ts"
 import { type AuthenticationError, clientHandshake } from "../../protocol/Handshake.ts"
 import { protocolVersion, type Reply, type Request } from "../../protocol/Messages.ts"
 import { decodeReply, encodeRequest } from "../../protocol/WireCodec.ts"
@@ -37,7 +37,7 @@ export interface ClientConnection {
     build: (id: number) => Request,
     cancellable: boolean,
     onReply: (received: Received) => Effect.Effect<A, E>
-  ) => Effect.Effect<A, E | ConnectionLost>
+  ) => Effect.Effect<A, E | ConnectionLost | LimitExceeded>
   /** Sends a request whose reply nobody waits for (decref). A no-op once the connection is gone. */
   readonly notify: (build: (id: number) => Request) => void
   readonly isOpen: () => boolean
@@ -53,6 +53,12 @@ export interface ConnectOptions extends TransportOptions {
   readonly session?: string | undefined
   /** Called with the tokens of replies that arrived after their request was cancelled. */
   readonly onOrphanTokens?: ((tokens: ReadonlyArray<Token>) => void) | undefined
+  /**
+   * How often to tell the manager this client is alive (default 10 seconds),
+   * and to check it is: a connection silent for three intervals is taken as
+   * lost, so a half-open connection fails calls instead of hanging them.
+   */
+  readonly heartbeatInterval?: Duration.Input | undefined
 }
 
 interface Pending {
@@ -82,6 +88,9 @@ export const connect = (options: ConnectOptions) =>
     const session = options.session ?? randomUUID()
     connection.sendUnsafe(encodeRequest({ _tag: "Hello", id: 1, session, version: protocolVersion }))
     const hello = decodeReply(yield* Effect.mapError(connection.receive(), unavailable))
+    if (Result.isSuccess(hello) && hello.success._tag === "Error" && hello.success.error instanceof LimitExceeded) {
+      return yield* Effect.fail(hello.success.error)
+    }
     if (Result.isFailure(hello) || hello.success._tag !== "Return") {
       return yield* unavailable(Result.isFailure(hello) ? hello.failure : new Error("the manager refused the session"))
     }
@@ -92,14 +101,18 @@ export const connect = (options: ConnectOptions) =>
     let nextId = 2
     let lost: ConnectionLost | undefined
 
-    const loseAll = (cause: unknown) => {
+    // `reason`, when the manager said why it closed (a limit, a protocol error), is what
+    // the calls in flight fail with; later calls fail with ConnectionLost.
+    const loseAll = (cause: unknown, reason?: unknown) => {
       if (lost === undefined) lost = new ConnectionLost({ address, cause })
       const waiting = [...pending.values()]
       pending.clear()
-      for (const p of waiting) p.resume(Effect.fail(lost))
+      for (const p of waiting) p.resume(Effect.fail(reason ?? lost))
     }
 
+    let lastFrame = Date.now()
     const onFrame = (frame: Uint8Array) => {
+      lastFrame = Date.now()
       const tokens: Array<Token> = []
       const decoded = decodeReply(frame, tokens)
       if (Result.isFailure(decoded)) {
@@ -109,7 +122,8 @@ export const connect = (options: ConnectOptions) =>
       }
       const reply = decoded.success
       if (reply.id === 0) {
-        loseAll(new Error(reply._tag === "Traceback" ? reply.text : "the manager closed the connection"))
+        const reason = reply._tag === "Error" ? reply.error : new Error(reply._tag === "Traceback" ? reply.text : "the manager closed the connection")
+        loseAll(reason, reason)
         return
       }
       const waiter = pending.get(reply.id)
@@ -131,28 +145,51 @@ export const connect = (options: ConnectOptions) =>
     )
     yield* Effect.addFinalizer(() => Effect.andThen(connection.close, Effect.sync(() => loseAll(new Error("the client closed")))))
 
+    // Heartbeats: the manager learns we are alive; we learn it is.
+    const interval = Duration.toMillis(Duration.fromInputUnsafe(options.heartbeatInterval ?? Duration.seconds(10)))
+    yield* Effect.forkScoped(Effect.gen(function*() {
+      while (lost === undefined) {
+        yield* Effect.sleep(interval)
+        if (Date.now() - lastFrame > 3 * interval) {
+          loseAll(new Error(`the manager was silent for ${3 * interval} ms`))
+          return yield* connection.close
+        }
+        send({ _tag: "Ping", id: nextId++ })
+      }
+    }))
+
     const send = (request: Request): void => connection.sendUnsafe(encodeRequest(request))
+    const maxFrameSize = options.maxFrameSize ?? defaultMaxFrameSize
 
     const client: ClientConnection = {
       address,
       session,
       isOpen: () => lost === undefined,
       request: <A, E>(build: (id: number) => Request, cancellable: boolean, onReply: (received: Received) => Effect.Effect<A, E>) =>
-        Effect.callback<A, E | ConnectionLost>((resume) => {
+        Effect.callback<A, E | ConnectionLost | LimitExceeded>((resume) => {
           if (lost !== undefined) {
             resume(Effect.fail(lost))
             return
           }
           const id = nextId++
-          const request = build(id)
-          pending.set(id, { resume, onReply })
+          let bytes: Uint8Array
           try {
-            send(request)
+            bytes = encodeRequest(build(id))
           } catch (e) {
-            pending.delete(id)
             resume(Effect.die(e))
             return
           }
+          // A request over the cap would cost the connection: refuse it here instead.
+          if (bytes.length > maxFrameSize) {
+            resume(Effect.fail(new LimitExceeded({
+              limit: "frame-size",
+              max: maxFrameSize,
+              message: `a request of ${bytes.length} bytes is over the frame limit of ${maxFrameSize} bytes`
+            })))
+            return
+          }
+          pending.set(id, { resume, onReply })
+          connection.sendUnsafe(bytes)
           return Effect.sync(() => {
             if (pending.delete(id) && cancellable && lost === undefined) {
               send({ _tag: "Cancel", id: nextId++, target: id })

@@ -9,6 +9,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import { LimitExceeded } from "../../domain/ManagerErrors.ts"
 import { TypeError } from "../../domain/PythonErrors.ts"
 import { type Caller, getValue, wantsCaller } from "../../domain/Referent.ts"
 import { Token } from "../../domain/Token.ts"
@@ -73,7 +74,22 @@ export interface DispatchContext {
   readonly address: string
   readonly registry: Registry["Service"]
   readonly store: RefcountStore["Service"]
+  /** The most objects one session may hold references to. */
+  readonly maxObjectsPerSession: number
 }
+
+// A session past its object limit creates nothing more (shared references it already holds do not count twice).
+const overLimit = (ctx: DispatchContext, session: string): Outcome | undefined =>
+  ctx.store.objectsHeldBy(session) >= ctx.maxObjectsPerSession
+    ? {
+      _tag: "Error",
+      error: new LimitExceeded({
+        limit: "objects-per-session",
+        max: ctx.maxObjectsPerSession,
+        message: `a session may hold at most ${ctx.maxObjectsPerSession} objects`
+      })
+    }
+    : undefined
 
 const referentOf = (def: TypeDef, value: unknown): unknown => {
   // CPython's rule: a typeid without a callable takes the value itself as referent.
@@ -107,6 +123,8 @@ export const create = (
   hasTokens: boolean
 ): Effect.Effect<Outcome> =>
   Effect.suspend(() => {
+    const limited = overLimit(ctx, session)
+    if (limited !== undefined) return Effect.succeed(limited)
     const def = ctx.registry.get(typeid)
     if (def === undefined || def.createMethod === false && def.create === undefined) {
       return Effect.succeed(traceback(`Traceback (most recent call last):\nKeyError: ${JSON.stringify(typeid)} is not a registered typeid\n`))
@@ -233,6 +251,8 @@ const share = (ctx: DispatchContext, session: string, typeid: string, value: unk
   if (def === undefined) {
     return Effect.succeed(traceback(`Traceback (most recent call last):\nKeyError: ${JSON.stringify(typeid)} is not a registered typeid\n`))
   }
+  const limited = overLimit(ctx, session)
+  if (limited !== undefined) return Effect.succeed(limited)
   let referent: unknown
   try {
     referent = referentOf(def, value)

@@ -14,18 +14,27 @@ import { Effect, type Fiber, Result } from "effect"
 import { makeCaller } from "../../domain/Referent.ts"
 import type { Token } from "../../domain/Token.ts"
 import type { Reply, Request } from "../../protocol/Messages.ts"
-import { decodeRequest, encodeReply, encodeReplyParts } from "../../protocol/WireCodec.ts"
+import { decodeRequest, encodeReply, encodeReplyParts, ProtocolError } from "../../protocol/WireCodec.ts"
+import { LimitExceeded } from "../../domain/ManagerErrors.ts"
 import type { Connection } from "../../services/Transport.ts"
 import { call, create, type DispatchContext } from "./Dispatch.ts"
 import type { Leases } from "./Leases.ts"
-import { interrupted, type Outcome, succeed, traceback } from "./Outcome.ts"
+import { type Outcome, succeed, traceback } from "./Outcome.ts"
 
 /** What a dialect session needs from its server. @since 0.1.0 */
 export interface SessionContext extends DispatchContext {
   readonly leases: Leases
   /** Asks the server to shut down (a client's Shutdown request). */
   readonly requestShutdown: Effect.Effect<void>
+  /** The most requests one connection may have in flight before reading from it stops. */
+  readonly maxInFlight: number
+  /** How long a connection may stay silent (milliseconds). */
+  readonly idleTimeoutMillis: number
 }
+
+/** Says, on id 0, why a connection is being closed, in a form the client re-raises. @since 0.1.0 */
+export const connectionFailure = (error: unknown): Uint8Array =>
+  encodeReply({ _tag: "Error", id: connectionFailureId, error })
 
 const toReply = (id: number, outcome: Exclude<Outcome, { _tag: "Interrupted" }>): Reply => {
   switch (outcome._tag) {
@@ -53,7 +62,7 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
     const hello = decodeRequest(first)
     if (Result.isFailure(hello) || hello.success._tag !== "Hello") {
       const reason = Result.isFailure(hello) ? hello.failure.reason : `expected Hello, got ${hello.success._tag}`
-      connection.sendUnsafe(encodeReply({ _tag: "Traceback", id: connectionFailureId, text: `ProtocolError: ${reason}\n` }))
+      connection.sendUnsafe(connectionFailure(new ProtocolError({ reason })))
       return yield* connection.close
     }
     const session = hello.success.session
@@ -109,10 +118,22 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
       return true
     }
 
+    // Past maxInFlight, reading from this connection stops until requests complete.
+    let throttled = false
     const track = (id: number, fiber: Fiber.Fiber<void>) => {
       if (fiber.pollUnsafe() !== undefined) return
       inflight.set(id, fiber)
-      fiber.addObserver(() => inflight.delete(id))
+      if (!throttled && inflight.size >= ctx.maxInFlight) {
+        throttled = true
+        connection.pause()
+      }
+      fiber.addObserver(() => {
+        inflight.delete(id)
+        if (throttled && inflight.size < ctx.maxInFlight) {
+          throttled = false
+          connection.resume()
+        }
+      })
     }
 
     const handle = (request: Request, hasTokens: boolean): Effect.Effect<void> => {
@@ -163,15 +184,13 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
       }
     }
 
+    let lastFrame = Date.now()
     const onFrame = (frame: Uint8Array) => {
+      lastFrame = Date.now()
       const tokens: Array<Token> = []
       const decoded = decodeRequest(frame, tokens)
       if (Result.isFailure(decoded)) {
-        connection.sendUnsafe(encodeReply({
-          _tag: "Traceback",
-          id: connectionFailureId,
-          text: `ProtocolError: ${decoded.failure.reason}\n`
-        }))
+        connection.sendUnsafe(connectionFailure(decoded.failure))
         fork(connection.close)
         return
       }
@@ -183,7 +202,27 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
       track(request.id, fork(handle(request, tokens.length > 0)))
     }
 
-    yield* connection.run(onFrame).pipe(
+    // A peer that vanished without closing (a half-open TCP connection) goes silent:
+    // clients send heartbeats, so silence past the idle timeout means it is gone.
+    const watchdog = Effect.gen(function*() {
+      while (true) {
+        yield* Effect.sleep(Math.max(50, ctx.idleTimeoutMillis / 4))
+        if (Date.now() - lastFrame > ctx.idleTimeoutMillis) return yield* connection.close
+      }
+    })
+
+    yield* Effect.raceFirst(connection.run(onFrame), watchdog).pipe(
+      Effect.catchTag("FrameError", (e) =>
+        Effect.andThen(
+          Effect.sync(() =>
+            connection.sendUnsafe(connectionFailure(
+              e.reason === "too-large"
+                ? new LimitExceeded({ limit: "frame-size", max: e.limit, message: e.message })
+                : new ProtocolError({ reason: e.message })
+            ))
+          ),
+          connection.close
+        )),
       Effect.ignore,
       Effect.ensuring(Effect.sync(() => {
         for (const fiber of inflight.values()) fiber.interruptUnsafe()
@@ -191,5 +230,4 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
         ctx.leases.detach(session)
       }))
     )
-    void interrupted
   })
