@@ -11,53 +11,118 @@ import { Effect, Layer, Queue } from "effect"
 import { type Connection, type Listener, Transport, TransportError, type TransportOptions } from "../services/Transport.ts"
 import { type ByteSink, makeFramedConnection } from "./FramedConnection.ts"
 
+/**
+ * How one direction of an in-memory connection carries its bytes, for fault
+ * injection (see FaultyTransport). Without faults, bytes arrive on the next
+ * microtask, in order.
+ *
+ * @since 0.1.0
+ */
+export interface PipeFaults {
+  /** A delay for each chunk, in milliseconds (order within the pipe is kept; across pipes it is not). */
+  readonly delayMillis?: (() => number) | undefined
+  /** Split writes into chunks of at most this many bytes (frames arrive in pieces). */
+  readonly chunkSize?: number | undefined
+  /** Close the connection once this many bytes have been delivered (a cut in the middle of a frame). */
+  readonly cutAfterBytes?: number | undefined
+  /** Stop delivering after this many bytes, without closing (a half-open connection). */
+  readonly blackholeAfterBytes?: number | undefined
+}
+
+/** Faults for each new connection: by its number and the direction of the pipe. @since 0.1.0 */
+export type Faults = (connection: number, direction: "toServer" | "toClient") => PipeFaults
+
 interface Pipe {
   sink: ByteSink | undefined
   queued: Array<Uint8Array>
   scheduled: boolean
   ended: boolean
+  delivered: number
+  readonly faults: PipeFaults
+  readonly cut: () => void
+}
+
+const deliverNow = (pipe: Pipe, chunk: Uint8Array) => {
+  const f = pipe.faults
+  if (f.blackholeAfterBytes !== undefined && pipe.delivered >= f.blackholeAfterBytes) return
+  let c = chunk
+  if (f.blackholeAfterBytes !== undefined) c = c.subarray(0, f.blackholeAfterBytes - pipe.delivered)
+  if (f.cutAfterBytes !== undefined) c = c.subarray(0, Math.max(0, f.cutAfterBytes - pipe.delivered))
+  pipe.delivered += c.length
+  if (c.length > 0) pipe.sink?.onData(c)
+  if (f.cutAfterBytes !== undefined && pipe.delivered >= f.cutAfterBytes) pipe.cut()
 }
 
 const deliver = (pipe: Pipe) => {
   pipe.scheduled = false
   const chunks = pipe.queued
   pipe.queued = []
-  for (const c of chunks) pipe.sink?.onData(c)
+  for (const c of chunks) deliverNow(pipe, c)
+}
+
+// With delays: one chunk at a time, each after its own delay, in order.
+const deliverDelayed = (pipe: Pipe) => {
+  const next = pipe.queued.shift()
+  if (next === undefined) {
+    pipe.scheduled = false
+    return
+  }
+  setTimeout(() => {
+    deliverNow(pipe, next)
+    deliverDelayed(pipe)
+  }, pipe.faults.delayMillis!())
 }
 
 const makePair = (
   peers: readonly [string, string],
-  options: TransportOptions
+  options: TransportOptions,
+  faults: readonly [PipeFaults, PipeFaults]
 ): readonly [Connection, Connection] => {
-  const pipes: [Pipe, Pipe] = [
-    { sink: undefined, queued: [], scheduled: false, ended: false },
-    { sink: undefined, queued: [], scheduled: false, ended: false }
-  ]
-  const end = (from: number) => {
+  const end = () => {
     for (const pipe of pipes) {
       if (pipe.ended) continue
       pipe.ended = true
-      // The close arrives after what was written before it.
-      queueMicrotask(() => {
+      const close = () => {
         deliver(pipe)
         pipe.sink?.onEnd()
-      })
+      }
+      // The close arrives after what was written before it.
+      if (pipe.faults.delayMillis !== undefined) {
+        const wait = () => (pipe.scheduled ? setTimeout(wait, 1) : close())
+        setTimeout(wait, 0)
+      } else queueMicrotask(close)
     }
-    void from
   }
+  const cut = () => {
+    for (const pipe of pipes) {
+      if (pipe.ended) continue
+      pipe.ended = true
+      pipe.queued = []
+      queueMicrotask(() => pipe.sink?.onEnd(new Error("connection cut")))
+    }
+  }
+  const pipes: [Pipe, Pipe] = [
+    { sink: undefined, queued: [], scheduled: false, ended: false, delivered: 0, faults: faults[0], cut },
+    { sink: undefined, queued: [], scheduled: false, ended: false, delivered: 0, faults: faults[1], cut }
+  ]
   const side = (i: 0 | 1) => {
     const out = pipes[1 - i]!
     const { connection, sink } = makeFramedConnection({
       peer: peers[i],
       write: (chunks) => {
         if (out.ended) return
-        for (const c of chunks) out.queued.push(c)
+        const size = out.faults.chunkSize
+        for (const c of chunks) {
+          if (size === undefined) out.queued.push(c)
+          else for (let o = 0; o < c.length; o += size) out.queued.push(c.subarray(o, o + size))
+        }
         if (!out.scheduled) {
           out.scheduled = true
-          queueMicrotask(() => deliver(out))
+          if (out.faults.delayMillis !== undefined) deliverDelayed(out)
+          else queueMicrotask(() => deliver(out))
         }
       },
-      end: () => end(i),
+      end,
       pause: () => {},
       resume: () => {}
     }, options)
@@ -72,7 +137,12 @@ const makePair = (
 const listeners = new Map<string, Queue.Queue<Connection>>()
 let nextPeer = 0
 
-const make = Effect.sync(() => {
+/**
+ * An in-memory Transport whose connections suffer the given faults.
+ *
+ * @since 0.1.0
+ */
+export const make = (faults?: Faults) => Effect.sync(() => {
   const parse = (address: string) =>
     address.startsWith("memory:") && address.length > "memory:".length
       ? Effect.succeed(address)
@@ -105,7 +175,10 @@ const make = Effect.sync(() => {
           return yield* new TransportError({ reason: "connect", address, cause: new Error("no listener") })
         }
         const id = ++nextPeer
-        const [client, server] = makePair([`${name}#server`, `${name}#client-${id}`], options)
+        const plan: readonly [PipeFaults, PipeFaults] = faults === undefined
+          ? [{}, {}]
+          : [faults(id, "toClient"), faults(id, "toServer")]
+        const [client, server] = makePair([`${name}#server`, `${name}#client-${id}`], options, plan)
         yield* Queue.offer(accepted, server)
         yield* Effect.addFinalizer(() => client.close)
         return client
@@ -119,4 +192,4 @@ const make = Effect.sync(() => {
  *
  * @since 0.1.0
  */
-export const layer: Layer.Layer<Transport> = Layer.effect(Transport, make)
+export const layer: Layer.Layer<Transport> = Layer.effect(Transport, make())

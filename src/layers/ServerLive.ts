@@ -54,8 +54,9 @@ export const make = (options: ServerOptions) =>
     const shutdown = Effect.gen(function*() {
       if (yield* Deferred.isDone(stopped)) return
       yield* Deferred.succeed(stopped, undefined)
-      yield* Scope.close(listenerScope, Exit.void)
+      // Connections first: a listener does not finish closing while connections are open.
       yield* FiberSet.clear(connections)
+      yield* Scope.close(listenerScope, Exit.void)
       yield* store.clear
     }).pipe(Effect.uninterruptible)
 

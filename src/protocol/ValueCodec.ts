@@ -23,6 +23,10 @@ import { Tuple } from "../domain/values/Tuple.ts"
 import { ErrorRegistry, type WireError } from "./WireErrors.ts"
 
 let collect: Array<Token> | undefined
+let decodes = 0
+
+/** How many values this process has decoded (tests check no frame reaches the codec before authentication). @since 0.1.0 */
+export const valueDecodeCount = (): number => decodes
 
 const ext = {
   Tuple: 0x10,
@@ -167,6 +171,7 @@ export const encodeValue = (value: unknown, tokens?: Array<Token>): Uint8Array =
  * @since 0.1.0
  */
 export const decodeValue = (bytes: Uint8Array, tokens?: Array<Token>): unknown => {
+  decodes++
   collect = tokens
   try {
     return unpackr.unpack(bytes)
