@@ -27,6 +27,8 @@ export interface PipeFaults {
   readonly cutAfterBytes?: number | undefined
   /** Stop delivering after this many bytes, without closing (a half-open connection). */
   readonly blackholeAfterBytes?: number | undefined
+  /** Stop delivering, without closing, whenever this says so (a link that goes dead). */
+  readonly silenced?: (() => boolean) | undefined
 }
 
 /** Faults for each new connection: by its number and the direction of the pipe. @since 0.1.0 */
@@ -44,6 +46,7 @@ interface Pipe {
 
 const deliverNow = (pipe: Pipe, chunk: Uint8Array) => {
   const f = pipe.faults
+  if (f.silenced?.() === true) return
   if (f.blackholeAfterBytes !== undefined && pipe.delivered >= f.blackholeAfterBytes) return
   let c = chunk
   if (f.blackholeAfterBytes !== undefined) c = c.subarray(0, f.blackholeAfterBytes - pipe.delivered)

@@ -5,6 +5,7 @@
  *
  *   node worker.ts TASK '{"address": "...", "tokens": {...}, ...}'
  */
+import { writeSync } from "node:fs"
 import { Effect, Layer } from "effect"
 import { parseAuthkey } from "../../src/cli/Authkey.ts"
 import { Token } from "../../src/domain/Token.ts"
@@ -94,6 +95,72 @@ const tasks: Record<string, Effect.Effect<void, unknown, Manager | import("effec
     const q = yield* d.getItem("queue")
     yield* q.put(`from ${process.pid}`)
     yield* say("put", { typeid: q.typeid })
+  }),
+  // Random operations until killed; every acknowledged put is printed at once (synchronously).
+  chaos: Effect.gen(function*() {
+    const counter = yield* proxy<DictProxy<string, number>>("counter")
+    const lock = yield* proxy<LockProxy>("lock")
+    const queue = yield* proxy<QueueProxy<string>>("queue")
+    const waitq = yield* proxy<QueueProxy<string>>("waitq")
+    const m = yield* Manager
+    const name = String(input["name"])
+    let seq = 0
+    let random = Number(input["seed"] ?? 1)
+    const next = () => (random = (random * 1103515245 + 12345) % 2147483648) / 2147483648
+    yield* say("started")
+    while (true) {
+      const r = next()
+      if (r < 0.3) {
+        const item = `${name}:${seq++}`
+        yield* queue.put(item)
+        writeSync(1, `${JSON.stringify({ event: "put", item })}\n`)
+      } else if (r < 0.5) {
+        yield* lock.withLock(Effect.gen(function*() {
+          yield* counter.set(name, (yield* counter.getOrElse(name, 0)) + 1)
+          if (next() < 0.3) yield* Effect.sleep("2 millis")
+        }))
+      } else if (r < 0.7) {
+        yield* Effect.scoped(Effect.gen(function*() {
+          const d = yield* m.dict<string, unknown>({ name })
+          yield* d.set("x", seq)
+          const l = yield* m.list([d])
+          yield* l.length()
+        }))
+      } else if (r < 0.8) {
+        // A get that waits on an empty queue: killing it must take no later item.
+        yield* waitq.get({ timeout: "5 millis" }).pipe(Effect.ignore)
+      } else {
+        yield* counter.get("missing")
+      }
+    }
+  }),
+  // A fixed number of mixed operations, for the load test: increments under the lock, puts, gets.
+  load: Effect.gen(function*() {
+    const counter = yield* proxy<DictProxy<string, number>>("counter")
+    const lock = yield* proxy<LockProxy>("lock")
+    const queue = yield* proxy<QueueProxy<string>>("queue")
+    const name = String(input["name"])
+    const ops = Number(input["ops"])
+    let increments = 0
+    const got: Array<string> = []
+    let puts = 0
+    for (let i = 0; i < ops; i++) {
+      switch (i % 4) {
+        case 0:
+          yield* lock.withLock(Effect.flatMap(counter.getOrElse("total", 0), (n) => counter.set("total", n + 1)))
+          increments++
+          break
+        case 1:
+        case 2:
+          yield* queue.put(`${name}:${puts++}`)
+          break
+        case 3: {
+          const item = yield* queue.get({ block: false }).pipe(Effect.option)
+          if (item._tag === "Some") got.push(item.value)
+        }
+      }
+    }
+    yield* say("done", { increments, puts, got })
   }),
   hold: Effect.gen(function*() {
     const m = yield* Manager

@@ -21,6 +21,8 @@ export interface Child {
   readonly line: Effect.Effect<any>
   /** Lines until one matches. */
   readonly lineWhere: (predicate: (line: any) => boolean) => Effect.Effect<any>
+  /** Every line printed and not yet read, without waiting. */
+  readonly drain: Effect.Effect<ReadonlyArray<any>>
   /** The exit code, or the signal that ended it. */
   readonly exit: Effect.Effect<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
   readonly kill: (signal?: NodeJS.Signals) => Effect.Effect<void>
@@ -58,7 +60,8 @@ export const spawnNode = (
         }
         Queue.offerUnsafe(lines, value)
       })
-      child.on("exit", (code, signal) => Deferred.doneUnsafe(exited, Effect.succeed({ code, signal })))
+      // 'close', not 'exit': by then every line it printed has been read.
+      child.on("close", (code, signal) => Deferred.doneUnsafe(exited, Effect.succeed({ code, signal })))
       const take = Queue.take(lines).pipe(Effect.timeoutOrElse({
         duration: "20 seconds",
         orElse: () => Effect.die(new Error(`${script} ${args.join(" ")} printed nothing for 20 seconds`))
@@ -69,6 +72,7 @@ export const spawnNode = (
         pid: child.pid!,
         line: take,
         lineWhere,
+        drain: Queue.takeAll(lines).pipe(Effect.map((chunk) => [...chunk])),
         exit: Deferred.await(exited),
         kill: (signal = "SIGTERM") => Effect.sync(() => void child.kill(signal)),
         process: child
