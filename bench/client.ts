@@ -24,6 +24,18 @@ const nextLine = Effect.callback<string>((resume) => {
 })
 const ready = Effect.andThen(out({ ready: true }), nextLine)
 
+/**
+ * A JIT settles over tens of thousands of calls (CPython's interpreter needs
+ * none): every figure here is the steady state's, after `warmSeconds` of the
+ * same work uncounted. The CPython and raw benchmarks warm up alike.
+ */
+const warmSeconds = Number(process.env["BENCH_WARM_SECONDS"] ?? 1)
+const warmUp = <E>(step: Effect.Effect<unknown, E>) =>
+  Effect.gen(function*() {
+    const deadline = performance.now() + warmSeconds * 1000
+    while (performance.now() < deadline) for (let i = 0; i < 16; i++) yield* step
+  })
+
 /** Runs `step` (which does `per` operations) until `seconds` pass; operations per second. */
 const rate = <E>(step: Effect.Effect<unknown, E>, per: number) =>
   Effect.gen(function*() {
@@ -43,7 +55,7 @@ const tasks: Record<string, (m: ManagerShape) => Effect.Effect<void, unknown, im
     Effect.gen(function*() {
       const d = yield* m.dict<string, string>()
       const pair = Effect.andThen(d.set("k", "v"), d.getItem("k"))
-      for (let i = 0; i < 2000; i++) yield* pair
+      yield* warmUp(pair)
       if (arg === "wait") yield* ready
       yield* out({ rate: yield* rate(pair, 1) })
     }),
@@ -94,22 +106,20 @@ const tasks: Record<string, (m: ManagerShape) => Effect.Effect<void, unknown, im
   "create-release": (m) =>
     Effect.gen(function*() {
       const once = Effect.scoped(m.dict())
-      for (let i = 0; i < 500; i++) yield* once
+      yield* warmUp(once)
       yield* out({ rate: yield* rate(once, 1) })
     }),
   lock: (m) =>
     Effect.gen(function*() {
       const lock = yield* m.Lock()
       const pair = Effect.andThen(lock.acquire(), lock.release())
-      for (let i = 0; i < 2000; i++) yield* pair
+      yield* warmUp(pair)
       yield* out({ rate: yield* rate(pair, 1) })
     }),
   latency: (m) =>
     Effect.gen(function*() {
       const d = yield* m.dict<string, string>({ k: "v" })
-      // A JIT settles over tens of thousands of calls (CPython's interpreter needs none):
-      // the latency asked about is the steady state's.
-      for (let i = 0; i < 30_000; i++) yield* d.getItem("k")
+      yield* warmUp(d.getItem("k"))
       const samples = new Float64Array(20_000)
       for (let i = 0; i < samples.length; i++) {
         const t = process.hrtime.bigint()

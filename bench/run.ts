@@ -2,7 +2,9 @@
  * `npm run bench`: effect-managers beside stock CPython managers and a raw
  * node:net ping-pong, in one run, as ratios. Every figure is the median of
  * `--repeat` runs (default 3), each against a fresh server, ours and
- * CPython's alternating so that drift hits both alike.
+ * CPython's alternating so that drift hits both alike. Every client warms up
+ * for BENCH_WARM_SECONDS (default 1) of the same work before it counts, so
+ * the figures are the steady state's for ours (a JIT), CPython's and raw's.
  *
  *   npm run bench [-- --json FILE] [--repeat N] [--seconds S] [--only a,b]
  *
