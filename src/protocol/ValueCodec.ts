@@ -42,6 +42,7 @@ const ext = {
   PyObject: 0x1a,
   Error: 0x1b,
   ByteArray: 0x1c,
+  NegativeZero: 0x1d,
   Refused: [0x62, 0x65, 0x69, 0x70, 0x74, 0x78]
 } as const
 
@@ -63,6 +64,9 @@ const asArray = (u: unknown, what: string): Array<unknown> => {
   return u
 }
 
+class NegativeZero {}
+const negativeZero = new NegativeZero()
+
 let registered = false
 const register = () => {
   if (registered) return
@@ -72,8 +76,10 @@ const register = () => {
   for (const type of ext.Refused) {
     addExtension({ type, unpack: () => { throw new Error(`MessagePack extension 0x${type.toString(16)} is not accepted`) } } as never)
   }
-  // Python floats that are integral reach JS peers as numbers.
-  addExtension({ Class: PyFloat, write: (f: PyFloat) => f.value } as never)
+  // Python floats that are integral reach JS peers as numbers. msgpackr writes a
+  // JS -0 as the integer 0, so Python's -0.0 travels as an extension of its own.
+  addExtension({ Class: NegativeZero, type: ext.NegativeZero, write: () => null, read: () => -0 } as never)
+  addExtension({ Class: PyFloat, write: (f: PyFloat) => Object.is(f.value, -0) ? negativeZero : f.value } as never)
   addExtension({ Class: ByteArray, type: ext.ByteArray, write: (b: ByteArray) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength), read: (b: unknown) => {
     if (!(b instanceof Uint8Array)) throw new Error("malformed bytearray extension")
     return new ByteArray(b)
