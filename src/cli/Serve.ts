@@ -7,27 +7,22 @@
  * @since 0.1.0
  */
 import { setFlagsFromString } from "node:v8"
-import { Deferred, Duration, Effect, Layer } from "effect"
+import { Deferred, Effect, Layer } from "effect"
 import * as MemoryRefcountStore from "../layers/MemoryRefcountStore.ts"
 import * as NodeTransport from "../layers/NodeTransport.ts"
 import * as ServerLive from "../layers/ServerLive.ts"
 import * as SyncManagerTypes from "../layers/SyncManagerTypes.ts"
 import * as Registry from "../services/Registry.ts"
+import type { ServerOptions } from "../services/Server.ts"
 import { loadExport, ModuleLoadError } from "./ModuleExport.ts"
 
-/** @since 0.1.0 */
-export interface ServeOptions {
-  readonly address: string
-  readonly authkey: Uint8Array
+/** The server's own options (limits, TLS, leases), and how the process around it behaves. @since 0.1.0 */
+export interface ServeOptions extends ServerOptions {
   /** `MODULE#EXPORT` of the types to serve besides SyncManager's. */
   readonly registry?: string | undefined
   /** `MODULE#EXPORT` of a function run in the server before it serves. */
   readonly initializer?: string | undefined
   readonly initializerArgs?: ReadonlyArray<unknown> | undefined
-  readonly leaseGrace?: Duration.Input | undefined
-  readonly maxFrameSize?: number | undefined
-  readonly strictAuth?: boolean | undefined
-  readonly tls?: { readonly cert: string; readonly key: string } | undefined
   /** Shut down when stdin closes: the parent that started us is gone. */
   readonly exitWithParent?: boolean | undefined
   /** Ignore SIGINT (a Ctrl-C reaches the whole process group; the parent decides). */
@@ -112,15 +107,10 @@ export const serve = (options: ServeOptions) =>
       MemoryRefcountStore.layer,
       Registry.layer([...SyncManagerTypes.all, ...extra])
     )
-    const server = yield* ServerLive.make({
-      address: options.address,
-      authkey: options.authkey,
-      leaseGrace: options.leaseGrace,
-      maxFrameSize: options.maxFrameSize,
-      strictAuth: options.strictAuth,
-      tls: options.tls
-    }).pipe(Effect.provide(deps))
-    ;(options.announce ?? ((line) => process.stdout.write(`${line}\n`)))(`listening ${server.address}`)
+    const { registry: _r, initializer: _i, initializerArgs: _a, exitWithParent: _e, ignoreSigint: _s, optimizeForSize: _o, announce, ...serverOptions } =
+      options
+    const server = yield* ServerLive.make(serverOptions).pipe(Effect.provide(deps))
+    ;(announce ?? ((line) => process.stdout.write(`${line}\n`)))(`listening ${server.address}`)
     yield* Effect.raceFirst(server.awaitShutdown, Deferred.await(stop))
     yield* server.shutdown
   }).pipe(Effect.scoped)

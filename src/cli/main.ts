@@ -23,14 +23,22 @@ const authkeyEnv = Flag.String("authkey-env").pipe(
 const optionalString = (name: string, metavar: string, description: string) =>
   Flag.String(name).pipe(Flag.withMetavar(metavar), Flag.withDescription(description), Flag.optional)
 
+const optionalNumber = (kind: "Int" | "Finite", name: string, metavar: string, description: string) =>
+  Flag[kind](name).pipe(Flag.withMetavar(metavar), Flag.withDescription(description), Flag.optional)
+const seconds = (o: Option.Option<number>) => Option.match(o, { onNone: () => undefined, onSome: (s) => `${s * 1000} millis` as const })
+
 const serveCommand = Command.make("serve", {
   address,
   authkeyEnv,
   registry: optionalString("registry", "MODULE#EXPORT", "a module exporting the types to serve besides SyncManager's"),
   initializer: optionalString("initializer", "MODULE#EXPORT", "a function run in the server before it serves"),
   initializerArgs: optionalString("initializer-args", "JSON", "the initializer's arguments, as a JSON array"),
-  leaseGrace: optionalString("lease-grace", "SECONDS", "how long a disconnected client's references are kept (default 3)"),
-  maxFrameSize: optionalString("max-frame-size", "BYTES", "the largest frame accepted (default 67108864)"),
+  leaseGrace: optionalNumber("Finite", "lease-grace", "SECONDS", "how long a disconnected client's references are kept (default 3)"),
+  maxFrameSize: optionalNumber("Int", "max-frame-size", "BYTES", "the largest frame accepted (default 67108864)"),
+  maxObjectsPerSession: optionalNumber("Int", "max-objects-per-session", "N", "the most objects one client may hold (default 1000000)"),
+  maxInFlight: optionalNumber("Int", "max-in-flight", "N", "requests in flight per connection before it stops being read (default 4096)"),
+  maxConnections: optionalNumber("Int", "max-connections", "N", "connections served at once; more are refused (default 10000)"),
+  idleTimeout: optionalNumber("Finite", "idle-timeout", "SECONDS", "close a connection silent for this long (default 30)"),
   tlsCert: optionalString("tls-cert", "FILE", "TLS certificate for tcp: addresses"),
   tlsKey: optionalString("tls-key", "FILE", "TLS private key for tcp: addresses"),
   strictAuth: Flag.Boolean("strict-auth").pipe(Flag.withDescription("refuse legacy HMAC-MD5 answers"), Flag.withDefault(false)),
@@ -47,8 +55,12 @@ const serveCommand = Command.make("serve", {
       registry: Option.getOrUndefined(flags.registry),
       initializer: Option.getOrUndefined(flags.initializer),
       initializerArgs: Option.match(flags.initializerArgs, { onNone: () => [], onSome: (json) => JSON.parse(json) }),
-      leaseGrace: Option.match(flags.leaseGrace, { onNone: () => undefined, onSome: (s) => `${Number(s) * 1000} millis` as const }),
-      maxFrameSize: Option.match(flags.maxFrameSize, { onNone: () => undefined, onSome: Number }),
+      leaseGrace: seconds(flags.leaseGrace),
+      maxFrameSize: Option.getOrUndefined(flags.maxFrameSize),
+      maxObjectsPerSession: Option.getOrUndefined(flags.maxObjectsPerSession),
+      maxInFlight: Option.getOrUndefined(flags.maxInFlight),
+      maxConnections: Option.getOrUndefined(flags.maxConnections),
+      idleTimeout: seconds(flags.idleTimeout),
       strictAuth: flags.strictAuth,
       tls: cert !== undefined && key !== undefined ? { cert, key } : undefined,
       exitWithParent: flags.exitWithParent,

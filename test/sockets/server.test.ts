@@ -61,6 +61,30 @@ describe("effect-managers serve", () => {
       }
     }).pipe(Effect.scoped))
 
+  it.live("its limit flags are the server's limits", () =>
+    Effect.gen(function*() {
+      const { address, child } = yield* serveCli(unixAddress("cli-limits"), [
+        "--max-objects-per-session", "2", "--max-connections", "1", "--max-frame-size", "4096", "--idle-timeout", "60"
+      ])
+      yield* Effect.scoped(Effect.gen(function*() {
+        const m = yield* connect(address)
+        const d = yield* m.dict<string, Uint8Array>()
+        yield* m.list()
+        expect(yield* Effect.flip(m.dict())).toMatchObject({ _tag: "LimitExceeded", limit: "objects-per-session", max: 2 })
+        expect(yield* Effect.flip(connect(address))).toMatchObject({ _tag: "LimitExceeded", limit: "connections", max: 1 })
+        expect(yield* Effect.flip(d.set("x", new Uint8Array(8192)))).toMatchObject({ _tag: "LimitExceeded", limit: "frame-size", max: 4096 })
+      }))
+      yield* child.kill("SIGTERM")
+      expect(yield* child.exit).toEqual({ code: 0, signal: null })
+      assertNoSocket(address)
+    }).pipe(Effect.scoped))
+
+  it.live("a malformed limit flag is refused before anything is served", () =>
+    Effect.gen(function*() {
+      const child = yield* spawnNode(binScript, ["serve", "--address", unixAddress("cli-bad"), "--max-in-flight", "many"], { authkey })
+      expect((yield* child.exit).code).toBe(1)
+    }).pipe(Effect.scoped))
+
   it.live("the remote-manager pattern: register('get_queue') and connect() from two processes", () =>
     Effect.gen(function*() {
       const address = unixAddress("remote")
