@@ -170,7 +170,8 @@ describe("load", () => {
         yield* m.ping
         const before = rss(server.pid)
         const workers = yield* Effect.forEach(Array.from({ length: clients }, (_, i) => i), (i) =>
-          worker("load", { address, tokens, name: `c${i}`, ops }, authkey), { concurrency: 8 })
+          // A worker prints once, when done: at full size that is minutes away.
+          worker("load", { address, tokens, name: `c${i}`, ops }, authkey, scale("1 minute", "20 minutes")), { concurrency: 8 })
         const reports = yield* Effect.forEach(workers, (w) => w.lineWhere((l) => l?.event === "done"))
         for (const w of workers) expect((yield* w.exit).code).toBe(0)
         const increments = reports.reduce((n, r) => n + r.increments, 0)

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { expect } from "@effect/vitest"
-import { Deferred, Effect, Queue } from "effect"
+import { Deferred, Duration, Effect, Queue } from "effect"
 import { formatAuthkey } from "../../src/cli/Authkey.ts"
 
 const children = new Set<ChildProcess>()
@@ -36,7 +36,12 @@ export const binScript = join(import.meta.dirname, "..", "..", "bin", "effect-ma
 export const spawnNode = (
   script: string,
   args: ReadonlyArray<string>,
-  options: { readonly authkey?: Uint8Array; readonly env?: Record<string, string> } = {}
+  options: {
+    readonly authkey?: Uint8Array
+    readonly env?: Record<string, string>
+    /** How long the child may print nothing before a `line` fails (default 20 seconds). */
+    readonly quietLimit?: Duration.Input
+  } = {}
 ) =>
   Effect.acquireRelease(
     Effect.gen(function*() {
@@ -62,9 +67,10 @@ export const spawnNode = (
       })
       // 'close', not 'exit': by then every line it printed has been read.
       child.on("close", (code, signal) => Deferred.doneUnsafe(exited, Effect.succeed({ code, signal })))
+      const quietLimit = options.quietLimit ?? "20 seconds"
       const take = Queue.take(lines).pipe(Effect.timeoutOrElse({
-        duration: "20 seconds",
-        orElse: () => Effect.die(new Error(`${script} ${args.join(" ")} printed nothing for 20 seconds`))
+        duration: quietLimit,
+        orElse: () => Effect.die(new Error(`${script} ${args.join(" ")} printed nothing for ${Duration.format(Duration.fromInputUnsafe(quietLimit))}`))
       }))
       const lineWhere = (predicate: (line: any) => boolean): Effect.Effect<any> =>
         Effect.flatMap(take, (line) => (predicate(line) ? Effect.succeed(line) : lineWhere(predicate)))
@@ -94,8 +100,8 @@ export const spawnNode = (
   )
 
 /** A worker process running one task of test/processes/worker.ts. */
-export const worker = (task: string, input: Record<string, unknown>, authkey: Uint8Array) =>
-  spawnNode(workerScript, [task, JSON.stringify(input)], { authkey })
+export const worker = (task: string, input: Record<string, unknown>, authkey: Uint8Array, quietLimit?: Duration.Input) =>
+  spawnNode(workerScript, [task, JSON.stringify(input)], quietLimit === undefined ? { authkey } : { authkey, quietLimit })
 
 /** Every child any test spawned has exited. */
 export const assertNoChildren = () => {
