@@ -20,6 +20,7 @@ import { PyDict } from "../domain/values/PyDict.ts"
 import { ByteArray, NamespaceValue, PyArray, PyFloat, PyObject, Slice, ValueCopy } from "../domain/values/PyObjects.ts"
 import { FrozenSet, PySet } from "../domain/values/PySet.ts"
 import { Tuple } from "../domain/values/Tuple.ts"
+import { checkBounds } from "./MsgpackBounds.ts"
 import { ErrorRegistry, type WireError } from "./WireErrors.ts"
 
 let collect: Array<Token> | undefined
@@ -178,6 +179,9 @@ export const encodeValue = (value: unknown, tokens?: Array<Token>): Uint8Array =
  */
 export const decodeValue = (bytes: Uint8Array, tokens?: Array<Token>): unknown => {
   decodes++
+  // Before msgpackr, which would allocate whatever a header claims.
+  const malformed = checkBounds(bytes)
+  if (malformed !== undefined) throw new Error(`malformed MessagePack: ${malformed}`)
   collect = tokens
   try {
     return unpackr.unpack(bytes)

@@ -33,6 +33,9 @@ const rawSession = (address: string) =>
     return connection
   })
 
+const repeat = (pattern: ReadonlyArray<number>, times: number) =>
+  Uint8Array.from(Array.from({ length: times }, () => pattern).flat())
+
 const nextReply = (connection: { readonly receive: (limit?: number) => Effect.Effect<Uint8Array, unknown> }) =>
   Effect.map(connection.receive(), (frame) => {
     const r = decodeReply(frame)
@@ -53,7 +56,12 @@ layer(managerLayer({ authkey }).pipe((l) => l), { excludeTestServices: true })("
         encodeValue([99, 1]),
         encodeValue([2, 1, "object"]),
         encodeValue([2, "id", 1, 2, 3, 4, 5]),
-        encodeValue([20, 1, null])
+        encodeValue([20, 1, null]),
+        // Headers that claim more elements than the frame holds, nested: msgpackr
+        // would allocate 256 MiB for each before reading a single element.
+        repeat([0xdd, 0x01, 0xff, 0xff, 0xff], 40),
+        repeat([0xdf, 0x01, 0xff, 0xff, 0xff], 40),
+        Uint8Array.of(0x92, 0x01, ...repeat([0xdc, 0xff, 0xff], 60))
       ]
       for (const input of inputs) {
         const connection = yield* rawSession(server.address)
