@@ -2,7 +2,7 @@
  * The CPython interpreters the interop tests run, for real: python3 (3.11)
  * and, through pyenv, 3.12.1 and 3.13.0. A missing one fails the suite.
  */
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync, spawn, spawnSync } from "node:child_process"
 import { createInterface } from "node:readline"
 import { Deferred, Effect, Queue } from "effect"
 
@@ -16,6 +16,32 @@ export const pythons: ReadonlyArray<Python> = [
   { version: "3.12", env: { PYENV_VERSION: "3.12.1" } },
   { version: "3.13", env: { PYENV_VERSION: "3.13.0" } }
 ]
+
+/** How a test names an interpreter: `CPython 3.12`. */
+export const labelOf = (python: Python): string => `CPython ${python.version}`
+
+/**
+ * Runs a helper script that reads JSON on stdin and writes JSON with its
+ * `version` on stdout; a missing interpreter, a failing script or another
+ * version answering throws, so the calling test fails rather than skips.
+ */
+export const runJsonHelper = <A>(script: string, python: Python, mode: string, input?: unknown): A => {
+  const env: Record<string, string | undefined> = { ...process.env, PYTHONDONTWRITEBYTECODE: "1", ...python.env }
+  if (python.env["PYENV_VERSION"] === undefined) delete env["PYENV_VERSION"]
+  const result = spawnSync("python3", [script, mode], {
+    env,
+    input: input === undefined ? "" : JSON.stringify(input),
+    encoding: "utf8",
+    maxBuffer: 512 * 1024 * 1024,
+    timeout: 120_000
+  })
+  const label = labelOf(python)
+  if (result.error !== undefined) throw new Error(`${label}: cannot run python3: ${result.error.message}`)
+  if (result.status !== 0) throw new Error(`${label}: ${script} ${mode} exited ${result.status}: ${result.stderr}`)
+  const parsed = JSON.parse(result.stdout) as { readonly version: readonly [number, number] }
+  if (parsed.version.join(".") !== python.version) throw new Error(`${label}: got Python ${parsed.version.join(".")} instead`)
+  return parsed as A
+}
 
 /** The interpreter's own version line; throws when it is missing or another version answers. */
 export const checkPython = (python: Python): string => {

@@ -4,45 +4,18 @@
  * and `describe`, the type-tagged form both sides reduce values to so that
  * CPython's and our readings can be compared exactly (int vs float included).
  */
-import { spawnSync } from "node:child_process"
 import { join } from "node:path"
 import { PyFloat } from "../../src/domain/values/PyObjects.ts"
 import { floatRepr, formatDateTime } from "../../src/protocol/xmlrpc/Scalars.ts"
 import { XmlRpcError } from "../../src/protocol/xmlrpc/index.ts"
+import { labelOf, type Python, pythons, runJsonHelper } from "../support/python.ts"
 
 const helperScript = join(import.meta.dirname, "xmlrpc_helper.py")
 
-export interface Interpreter {
-  readonly label: string
-  readonly pyenvVersion: string | undefined
-  readonly expectVersion: readonly [number, number]
-}
+export const interpreters = pythons.map((python) => ({ ...python, label: labelOf(python) }))
 
-export const interpreters: ReadonlyArray<Interpreter> = [
-  { label: "CPython 3.11", pyenvVersion: undefined, expectVersion: [3, 11] },
-  { label: "CPython 3.12.1", pyenvVersion: "3.12.1", expectVersion: [3, 12] },
-  { label: "CPython 3.13.0", pyenvVersion: "3.13.0", expectVersion: [3, 13] }
-]
-
-export const runHelper = <A>(interpreter: Interpreter, mode: string, input?: unknown): A => {
-  const env: Record<string, string | undefined> = { ...process.env, PYTHONDONTWRITEBYTECODE: "1" }
-  if (interpreter.pyenvVersion !== undefined) env["PYENV_VERSION"] = interpreter.pyenvVersion
-  else delete env["PYENV_VERSION"]
-  const result = spawnSync("python3", [helperScript, mode], {
-    env,
-    input: input === undefined ? "" : JSON.stringify(input),
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-    timeout: 60_000
-  })
-  if (result.error !== undefined) throw new Error(`${interpreter.label}: cannot run python3: ${result.error.message}`)
-  if (result.status !== 0) throw new Error(`${interpreter.label}: xmlrpc_helper.py ${mode} exited ${result.status}: ${result.stderr}`)
-  const parsed = JSON.parse(result.stdout) as { readonly version: readonly [number, number] }
-  if (parsed.version[0] !== interpreter.expectVersion[0] || parsed.version[1] !== interpreter.expectVersion[1]) {
-    throw new Error(`${interpreter.label}: got Python ${parsed.version.join(".")} instead`)
-  }
-  return parsed as A
-}
+export const runHelper = <A>(python: Python, mode: string, input?: unknown): A =>
+  runJsonHelper<A>(helperScript, python, mode, input)
 
 export const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex")
 export const fromHex = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex, "hex"))
