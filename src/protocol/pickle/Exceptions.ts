@@ -8,40 +8,14 @@
  *
  * @since 0.1.0
  */
-import {
-  AttributeError,
-  BrokenBarrierError,
-  IndexError,
-  KeyError,
-  OverflowError,
-  PythonException,
-  type PythonError,
-  QueueEmpty,
-  QueueFull,
-  RuntimeError,
-  StopIteration,
-  TypeError,
-  ValueError
-} from "../../domain/PythonErrors.ts"
+import { KeyError, PythonException, type PythonError, pythonErrorClasses, QueueEmpty } from "../../domain/PythonErrors.ts"
 import { repr } from "../../domain/values/Equality.ts"
 import { PyFloat } from "../../domain/values/PyObjects.ts"
 import { pythonType } from "../../domain/values/PythonType.ts"
 
 type ErrorClass = new(fields: { readonly args: ReadonlyArray<unknown>; readonly message: string }) => PythonError
 
-const knownClasses: ReadonlyArray<ErrorClass & { readonly pythonName: string }> = [
-  KeyError,
-  IndexError,
-  ValueError,
-  TypeError,
-  RuntimeError,
-  AttributeError,
-  StopIteration,
-  OverflowError,
-  QueueEmpty,
-  QueueFull,
-  BrokenBarrierError
-]
+const knownClasses: ReadonlyArray<ErrorClass & { readonly pythonName: string }> = Object.values(pythonErrorClasses)
 
 const known: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>([
   ...knownClasses.map((cls) => [cls.pythonName, cls] as const),
