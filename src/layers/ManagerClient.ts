@@ -12,7 +12,7 @@ import type { Token } from "../domain/Token.ts"
 import type { BaseProxy } from "../proxy/BaseProxy.ts"
 import { Manager, type ManagerShape } from "../services/Manager.ts"
 import * as Registry from "../services/Registry.ts"
-import { toSeconds } from "../proxy/Timeouts.ts"
+import { syncConstructors } from "./client/SyncConstructors.ts"
 import { type ClientConnection, connect, type ConnectOptions } from "./client/ClientConnection.ts"
 import { Proxies } from "./client/Proxies.ts"
 import * as SyncManagerTypes from "./SyncManagerTypes.ts"
@@ -69,19 +69,7 @@ export const make = (options: ClientOptions) =>
           )
         ) as Effect.Effect<BaseProxy, CallError, Scope.Scope>,
       dict: ((initial?: unknown) => create("dict", initial === undefined ? [] : [initial])) as ManagerShape["dict"],
-      list: (items) => create("list", items === undefined ? [] : [[...items]]),
-      set: (items) => create("set", items === undefined ? [] : [[...items]]),
-      Queue: (options) => create("Queue", [options?.maxsize ?? 0]),
-      JoinableQueue: (options) => create("JoinableQueue", [options?.maxsize ?? 0]),
-      Lock: () => create("Lock", []),
-      RLock: () => create("RLock", []),
-      Semaphore: (value) => create("Semaphore", [value ?? 1]),
-      BoundedSemaphore: (value) => create("BoundedSemaphore", [value ?? 1]),
-      Condition: (lock) => create("Condition", lock === undefined ? [] : [lock]),
-      Event: () => create("Event", []),
-      Barrier: (parties, options) => create("Barrier", [parties, null, toSeconds(options?.timeout)]),
-      Value: (typecode, value) => create("Value", [typecode, value]),
-      Array: (typecode, sequence) => create("Array", [typecode, typeof sequence === "number" ? sequence : [...sequence]]),
+      ...syncConstructors(create),
       Namespace: (attributes) => create("Namespace", attributes === undefined ? [] : [attributes]),
       numberOfObjects: control<number>((id) => ({ _tag: "NumberOfObjects", id })),
       debugInfo: control<ReadonlyArray<ObjectInfo>>((id) => ({ _tag: "DebugInfo", id })),

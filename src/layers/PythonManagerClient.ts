@@ -22,7 +22,7 @@ import { PyDict } from "../domain/values/PyDict.ts"
 import { AutoProxy } from "../proxy/AutoProxy.ts"
 import type { BaseProxy } from "../proxy/BaseProxy.ts"
 import type { ProxyCore } from "../proxy/ProxyCore.ts"
-import { toSeconds } from "../proxy/Timeouts.ts"
+import { syncConstructors } from "./client/SyncConstructors.ts"
 import { Manager, type ManagerShape } from "../services/Manager.ts"
 import * as Registry from "../services/Registry.ts"
 import type { TransportOptions } from "../services/Transport.ts"
@@ -201,19 +201,7 @@ export const make = (options: PythonClientOptions) =>
             reply.kind === "#RETURN" ? build(token, undefined, scope) : Effect.fail(failure(reply) as CallError)
           )),
       dict: ((initial?: unknown) => create("dict", initial === undefined ? [] : [initial instanceof Map ? initial : new PyDict(Object.entries(initial as object))])) as ManagerShape["dict"],
-      list: (items) => create("list", items === undefined ? [] : [[...items]]),
-      set: (items) => create("set", items === undefined ? [] : [[...items]]),
-      Queue: (options) => create("Queue", [options?.maxsize ?? 0]),
-      JoinableQueue: (options) => create("JoinableQueue", [options?.maxsize ?? 0]),
-      Lock: () => create("Lock", []),
-      RLock: () => create("RLock", []),
-      Semaphore: (value) => create("Semaphore", [value ?? 1]),
-      BoundedSemaphore: (value) => create("BoundedSemaphore", [value ?? 1]),
-      Condition: (lock) => create("Condition", lock === undefined ? [] : [lock]),
-      Event: () => create("Event", []),
-      Barrier: (parties, options) => create("Barrier", [parties, null, toSeconds(options?.timeout)]),
-      Value: (typecode, value) => create("Value", [typecode, value]),
-      Array: (typecode, sequence) => create("Array", [typecode, typeof sequence === "number" ? sequence : [...sequence]]),
+      ...syncConstructors(create),
       // CPython's Namespace takes its attributes as keywords only.
       Namespace: (attributes) => create("Namespace", [], attributes as Record<string, unknown> | undefined),
       numberOfObjects: control<number>("number_of_objects"),
