@@ -55,7 +55,7 @@ export const fromSocket = (
     peer,
     write: (chunks) => {
       if (socket.destroyed) return
-      // Replies that are ready in the same tick leave in one write.
+      // Frames written in the same tick leave together, at most `flushEvery` per write.
       if (!corked) {
         corked = true
         socket.cork()

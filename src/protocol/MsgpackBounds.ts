@@ -68,19 +68,17 @@ export const checkBounds = (bytes: Uint8Array): string | undefined => {
     } else {
       size = fixedTail(token)
       if (size < 0) {
+        // The width of the length or count that follows; an ext also has its type byte.
+        let width: 1 | 2 | 4
         switch (token) {
-          case 0xc4: case 0xd9: size = 1; break
-          case 0xc5: case 0xda: size = 2; break
-          case 0xc6: case 0xdb: size = 4; break
-          case 0xc7: size = 2; break // ext 8: length, type
-          case 0xc8: size = 3; break
-          case 0xc9: size = 5; break
-          case 0xdc: case 0xde: size = 2; break
-          case 0xdd: case 0xdf: size = 4; break
+          case 0xc4: case 0xc7: case 0xd9: width = 1; break
+          case 0xc5: case 0xc8: case 0xda: case 0xdc: case 0xde: width = 2; break
+          case 0xc6: case 0xc9: case 0xdb: case 0xdd: case 0xdf: width = 4; break
           default: return `unknown token 0x${token.toString(16)} at ${at}`
         }
+        size = width + (token >= 0xc7 && token <= 0xc9 ? 1 : 0)
         if (at + 1 + size > end) return `truncated header at ${at}`
-        const n = size === 1 || token === 0xc7 ? bytes[at + 1]! : size === 2 || token === 0xc8 ? u16(at + 1) : u32(at + 1)
+        const n = width === 1 ? bytes[at + 1]! : width === 2 ? u16(at + 1) : u32(at + 1)
         if (token === 0xdc || token === 0xdd) claimed += n
         else if (token === 0xde || token === 0xdf) claimed += 2 * n
         else payload = n
