@@ -1,11 +1,13 @@
 /**
  * The `inspect` program: connects to a manager and prints its live objects
- * (debugInfo) and their count as a table.
+ * (debugInfo) and their count as a table, then its connection counters:
+ * what it serves, what it refused and why, and what came of interrupted calls.
  *
  * @since 0.1.0
  */
 import { Effect } from "effect"
 import type { ObjectInfo } from "../domain/ObjectInfo.ts"
+import type { ServerStats } from "../services/Server.ts"
 import * as ManagerClient from "../layers/ManagerClient.ts"
 import * as NodeTransport from "../layers/NodeTransport.ts"
 
@@ -27,9 +29,21 @@ export const formatTable = (objects: ReadonlyArray<ObjectInfo>): string => {
   return [line(header), ...rows.map(line), count].join("\n")
 }
 
-/** Connects, reads debugInfo, and gives the table. @since 0.1.0 */
+/** The counters `inspect` prints under the table. @since 0.1.0 */
+export const formatStats = (stats: ServerStats): string => {
+  const r = stats.refused
+  const c = stats.calls
+  return [
+    `connections: ${stats.connections} served, ${stats.pending} authenticating, ${stats.accepted} accepted, ${stats.sessions} sessions`,
+    `refused: ${r.handshakeTimeout} handshake timeout, ${r.authentication} authentication, ${r.pendingLimit} pending limit, ${r.connectionLimit} connection limit`,
+    `interrupted calls: ${c.cancelled} cancelled, ${c.undone} undone, ${c.irreversible} irreversible`
+  ].join("\n")
+}
+
+/** Connects, reads debugInfo and the counters, and gives the table. @since 0.1.0 */
 export const inspect = (options: { readonly address: string; readonly authkey: Uint8Array }) =>
   Effect.gen(function*() {
     const manager = yield* ManagerClient.make(options)
-    return formatTable(yield* manager.debugInfo)
+    const table = formatTable(yield* manager.debugInfo)
+    return `${table}\n${formatStats(yield* manager.stats)}`
   }).pipe(Effect.scoped, Effect.provide(NodeTransport.layer))

@@ -77,12 +77,19 @@ export type TimedOut = typeof TimedOut
  * Runs `attempt` until it gives a value, waiting on `waiters` between tries.
  * `timeoutMs` undefined waits forever; 0 tries once more after the first miss.
  *
+ * Only the waits can be interrupted: an attempt, once it starts, finishes,
+ * so an interrupted caller has taken nothing. `undo` gives back what a
+ * successful attempt took when the caller is interrupted on its way out
+ * (an item taken from a queue, a permit): with it, the interrupted call has
+ * no effect.
+ *
  * @since 0.1.0
  */
 export const retryUntil = <A>(
   waiters: Waiters,
   attempt: () => A | NotYet,
-  timeoutMs: number | undefined
+  timeoutMs: number | undefined,
+  undo?: (a: A) => void
 ): Effect.Effect<A | TimedOut> => {
   const first = attempt()
   if (first !== NotYet) return Effect.succeed(first)
@@ -91,28 +98,39 @@ export const retryUntil = <A>(
   const onWake = () => {
     woken = true
   }
-  const loop = (deadline: number | undefined): Effect.Effect<A | TimedOut> =>
-    Effect.flatMap(
-      deadline === undefined ? Effect.succeed(undefined) : Clock.currentTimeMillis,
-      (now) => {
-        const remaining = deadline === undefined || now === undefined ? undefined : deadline - now
-        if (remaining !== undefined && remaining <= 0) {
-          const last = attempt()
-          return Effect.succeed(last === NotYet ? TimedOut : last)
+  return Effect.uninterruptibleMask((restore) => {
+    const loop = (deadline: number | undefined): Effect.Effect<A | TimedOut> =>
+      Effect.flatMap(
+        deadline === undefined ? Effect.succeed(undefined) : Clock.currentTimeMillis,
+        (now) => {
+          const remaining = deadline === undefined || now === undefined ? undefined : deadline - now
+          if (remaining !== undefined && remaining <= 0) {
+            const last = attempt()
+            return Effect.succeed(last === NotYet ? TimedOut : last)
+          }
+          return Effect.flatMap(
+            Effect.onInterrupt(restore(waiters.wait(remaining, onWake)), () =>
+              Effect.sync(() => {
+                // Woken but gone before trying: the wake-up goes to the next waiter.
+                if (woken) waiters.notify(1)
+              })),
+            (wasWoken) => {
+              const next = attempt()
+              woken = false
+              if (next !== NotYet) return Effect.succeed(next)
+              return wasWoken ? loop(deadline) : Effect.succeed(TimedOut)
+            }
+          )
         }
-        return Effect.flatMap(waiters.wait(remaining, onWake), (wasWoken) => {
-          const next = attempt()
-          woken = false
-          if (next !== NotYet) return Effect.succeed(next)
-          return wasWoken ? loop(deadline) : Effect.succeed(TimedOut)
-        })
-      }
-    )
-  const run = timeoutMs === undefined
-    ? loop(undefined)
-    : Effect.flatMap(Clock.currentTimeMillis, (now) => loop(now + timeoutMs))
-  return Effect.onInterrupt(run, () =>
-    Effect.sync(() => {
-      if (woken) waiters.notify(1)
-    }))
+      )
+    const run = timeoutMs === undefined
+      ? loop(undefined)
+      : Effect.flatMap(Clock.currentTimeMillis, (now) => loop(now + timeoutMs))
+    if (undo === undefined) return run
+    // Leaving the protected region is where a pending interrupt lands: what was taken goes back.
+    return Effect.flatMap(run, (r) =>
+      r === TimedOut
+        ? Effect.succeed(r)
+        : Effect.onInterrupt(restore(Effect.succeed(r)), () => Effect.sync(() => undo(r as A))))
+  })
 }

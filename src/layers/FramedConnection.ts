@@ -17,6 +17,8 @@ export interface ByteStream {
   readonly write: (chunks: ReadonlyArray<Uint8Array>) => void
   /** Closes the stream; `onEnd` is called once it is closed. */
   readonly end: () => void
+  /** Closes the stream now, without flushing (default: `end`). */
+  readonly abort?: (() => void) | undefined
   readonly pause: () => void
   readonly resume: () => void
 }
@@ -193,7 +195,12 @@ export const makeFramedConnection = (
     resume: () => {
       if (pauses > 0 && --pauses === 0 && !broken) stream.resume()
     },
-    close: Effect.sync(shutdown)
+    close: Effect.sync(shutdown),
+    abort: Effect.sync(() => {
+      if (closed) return
+      closed = true
+      ;(stream.abort ?? stream.end)()
+    })
   }
   return { connection, sink }
 }

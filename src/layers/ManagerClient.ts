@@ -11,9 +11,10 @@ import type { ObjectInfo } from "../domain/ObjectInfo.ts"
 import type { Token } from "../domain/Token.ts"
 import type { BaseProxy } from "../proxy/BaseProxy.ts"
 import { Manager, type ManagerShape } from "../services/Manager.ts"
+import type { ServerStats } from "../services/Server.ts"
 import * as Registry from "../services/Registry.ts"
 import { syncConstructors } from "./client/SyncConstructors.ts"
-import { type ClientConnection, connect, type ConnectOptions } from "./client/ClientConnection.ts"
+import { type ClientConnection, connect, type ConnectOptions, type RequestOptions } from "./client/ClientConnection.ts"
 import { Proxies } from "./client/Proxies.ts"
 import * as SyncManagerTypes from "./SyncManagerTypes.ts"
 
@@ -39,19 +40,24 @@ export const make = (options: ClientOptions) =>
     connection = yield* connect({ ...options, onOrphanTokens: (tokens) => tokens.forEach(decref) })
     const conn = connection
     const registry = Registry.make([...SyncManagerTypes.all, ...(options.types ?? [])])
+    const context = yield* Effect.context<never>()
     const proxies = new Proxies({
       connection: conn,
       registry,
       fallbackScope: scope,
-      callTimeout: options.callTimeout === undefined ? undefined : Duration.toMillis(Duration.fromInputUnsafe(options.callTimeout))
+      callTimeout: options.callTimeout === undefined ? undefined : Duration.toMillis(Duration.fromInputUnsafe(options.callTimeout)),
+      warn: (message) => {
+        Effect.runForkWith(context)(Effect.logWarning(message))
+      }
     })
 
-    const control = <A>(build: Parameters<ClientConnection["request"]>[0]) =>
-      proxies.send(build, false, undefined) as Effect.Effect<A, CallError>
+    const control = <A>(build: Parameters<ClientConnection["request"]>[0], requestOptions?: RequestOptions) =>
+      proxies.send(build, undefined, requestOptions) as Effect.Effect<A, CallError>
 
+    // Not cancellable: a create runs to its end, and one nobody waits for gives its object back.
     const create = (typeid: string, args: ReadonlyArray<unknown>) =>
       Effect.flatMap(Effect.scope, (callerScope) =>
-        proxies.send((id) => ({ _tag: "Create", id, typeid, args, kwargs: null }), false, callerScope)
+        proxies.send((id) => ({ _tag: "Create", id, typeid, args, kwargs: null }), callerScope)
       ) as Effect.Effect<any, any, Scope.Scope>
 
     const shape: ManagerShape = {
@@ -63,7 +69,12 @@ export const make = (options: ClientOptions) =>
         Effect.flatMap(Effect.scope, (callerScope) =>
           Effect.uninterruptibleMask((restore) =>
             Effect.flatMap(
-              restore(control<null>((id) => ({ _tag: "Incref", id, object: token.id }))),
+              restore(control<null>((id) => ({ _tag: "Incref", id, object: token.id }), {
+                // A reference taken for a caller that has gone goes back.
+                onAbandoned: (received) => {
+                  if (received.reply._tag === "Return") decref(token)
+                }
+              })),
               () => proxies.adopt(token, undefined, callerScope)
             )
           )
@@ -73,6 +84,7 @@ export const make = (options: ClientOptions) =>
       Namespace: (attributes) => create("Namespace", attributes === undefined ? [] : [attributes]),
       numberOfObjects: control<number>((id) => ({ _tag: "NumberOfObjects", id })),
       debugInfo: control<ReadonlyArray<ObjectInfo>>((id) => ({ _tag: "DebugInfo", id })),
+      stats: control<ServerStats>((id) => ({ _tag: "Stats", id })),
       ping: Effect.asVoid(control<string>((id) => ({ _tag: "Ping", id }))),
       shutdown: Effect.asVoid(control<null>((id) => ({ _tag: "Shutdown", id })))
     }

@@ -33,12 +33,15 @@ import * as MemoryTransport from "./MemoryTransport.ts"
 
 let nextPeer = 0
 
+/** How long a closed socket may wait for its peer to take what was written to it. */
+const lingerMillis = 2_000
+
 /** Frames written in one tick that leave together before the tick ends. */
 const flushEvery = 8
 
 /**
- * A framed connection over a connected `net.Socket`; `onClose` runs once the
- * socket is closed.
+ * A framed connection over a connected `net.Socket`; `tlsHandshake` when it
+ * is a TLS socket we serve whose handshake is still to come.
  *
  * @since 0.1.0
  */
@@ -46,11 +49,19 @@ export const fromSocket = (
   socket: net.Socket,
   peer: string,
   options: TransportOptions = {},
-  reader?: ReadBuffer
+  reader?: ReadBuffer,
+  tlsHandshake?: boolean
 ): Connection => {
   let corked = false
   let batched = 0
   let waitingForDrain = false
+  // A TLS socket we serve is secure once its handshake is done; the others are from the start.
+  let secure = tlsHandshake !== true
+  if (!secure) {
+    socket.once("secure", () => {
+      secure = true
+    })
+  }
   const { connection, sink } = makeFramedConnection({
     peer,
     write: (chunks) => {
@@ -86,8 +97,14 @@ export const fromSocket = (
       }
     },
     end: () => {
-      if (!socket.destroyed) socket.destroySoon()
+      if (socket.destroyed) return
+      // A TLS handshake that never completed would hold the socket's writes (and the listener's close) forever.
+      if (!secure) return socket.destroy()
+      socket.destroySoon()
+      // A peer that reads nothing never takes what is left, nor closes its end: it gets a bounded wait.
+      setTimeout(() => socket.destroy(), lingerMillis).unref()
     },
+    abort: () => socket.destroy(),
     pause: () => socket.pause(),
     resume: () => socket.resume()
   }, options)
@@ -170,16 +187,10 @@ const isStale = (path: string) =>
     probe.once("error", (e) => resume(Effect.succeed((e as NodeJS.ErrnoException).code === "ECONNREFUSED")))
   })
 
-const bind = (address: string, parsed: SocketAddress, options: TransportOptions) => {
+const bind = (address: string, parsed: SocketAddress) => {
   const listenError = (cause: unknown) => new TransportError({ reason: "listen", address, cause })
-  const open = (): Effect.Effect<SocketServer["Service"], unknown, Scope.Scope> => {
-    if (parsed._tag === "unix") return NodeSocketServer.make({ path: parsed.path })
-    const listen = { host: parsed.host, port: parsed.port, noDelay: true }
-    if (options.tls?.cert !== undefined && options.tls.key !== undefined) {
-      return NodeSocketServer.makeTls({ ...listen, cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) })
-    }
-    return NodeSocketServer.make(listen)
-  }
+  const open = (): Effect.Effect<SocketServer["Service"], unknown, Scope.Scope> =>
+    NodeSocketServer.make(parsed._tag === "unix" ? { path: parsed.path } : { host: parsed.host, port: parsed.port, noDelay: true })
   return open().pipe(
     Effect.catch((error) => {
       if (parsed._tag !== "unix" || errorCode(error) !== "EADDRINUSE") return Effect.fail(listenError(error))
@@ -196,10 +207,21 @@ const bind = (address: string, parsed: SocketAddress, options: TransportOptions)
   )
 }
 
+// TLS is layered on each accepted socket here, not by a TLS server: the handshake
+// then happens inside the manager's own deadline for a new connection, and a peer
+// that never completes it is closed with the others that never authenticate.
+const secureContextOf = (options: TransportOptions): tls.SecureContext | undefined =>
+  options.tls?.cert !== undefined && options.tls.key !== undefined
+    ? tls.createSecureContext({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) })
+    : undefined
+
 const listen = (address: string, options: TransportOptions = {}) =>
   Effect.gen(function*() {
     const parsed = yield* parse(address)
-    const server = yield* bind(address, parsed, options)
+    const secureContext = parsed._tag === "tcp"
+      ? yield* Effect.try({ try: () => secureContextOf(options), catch: (cause) => new TransportError({ reason: "listen", address, cause }) })
+      : undefined
+    const server = yield* bind(address, parsed)
     const accepted = yield* Queue.unbounded<Connection>()
     const bound = server.address
     const realAddress = bound._tag === "UnixPathAddress"
@@ -207,9 +229,10 @@ const listen = (address: string, options: TransportOptions = {}) =>
       : tcpAddress(parsed._tag === "tcp" ? parsed.host : "127.0.0.1", bound.port)
     yield* Effect.forkScoped(server.run((_socket) =>
       Effect.gen(function*() {
-        const raw = Option.getOrUndefined(yield* Effect.serviceOption(NodeSocket.NetSocket))
-        if (raw === undefined) return
-        const connection = fromSocket(raw, `${realAddress}#${++nextPeer}`, options)
+        const accepted_ = Option.getOrUndefined(yield* Effect.serviceOption(NodeSocket.NetSocket))
+        if (accepted_ === undefined) return
+        const raw = secureContext === undefined ? accepted_ : new tls.TLSSocket(accepted_, { isServer: true, secureContext })
+        const connection = fromSocket(raw, `${realAddress}#${++nextPeer}`, options, undefined, secureContext !== undefined)
         yield* Queue.offer(accepted, connection)
         // The connection belongs to whoever accepted it; this fiber only waits for its end.
         yield* Effect.callback<void>((resume) => {

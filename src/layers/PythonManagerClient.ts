@@ -206,6 +206,7 @@ export const make = (options: PythonClientOptions) =>
       Namespace: (attributes) => create("Namespace", [], attributes as Record<string, unknown> | undefined),
       numberOfObjects: control<number>("number_of_objects"),
       debugInfo: Effect.map(control<string>("debug_info"), parseDebugInfo),
+      stats: Effect.fail(new RemoteError({ text: "a CPython manager keeps no connection counters\n" })),
       ping: Effect.asVoid(control<null>("dummy")),
       shutdown: Effect.asVoid(control<null>("shutdown"))
     }

@@ -5,6 +5,10 @@
  * else is ours), and serves it. One connection's failure never touches the
  * others.
  *
+ * A connection has `handshakeTimeout` to authenticate and send its first
+ * frame, and connections still authenticating have a cap of their own, so
+ * peers that connect and say nothing cannot take the places of clients.
+ *
  * @since 0.1.0
  */
 import { Deferred, Duration, Effect, Exit, FiberSet, Layer, Scope } from "effect"
@@ -12,7 +16,7 @@ import { defaultMaxFrameSize, handshakeMaxFrameSize } from "../protocol/Framing.
 import { serverHandshake } from "../protocol/Handshake.ts"
 import { RefcountStore } from "../services/RefcountStore.ts"
 import { Registry } from "../services/Registry.ts"
-import { Server, type ServerOptions } from "../services/Server.ts"
+import { Server, type ServerOptions, type ServerStats } from "../services/Server.ts"
 import { type Connection, Transport } from "../services/Transport.ts"
 import { Leases } from "./server/Leases.ts"
 import { connectionFailure, serveNative, type SessionContext } from "./server/NativeDialect.ts"
@@ -24,6 +28,9 @@ import { decodeXmlRpc, encodeXmlRpc } from "../protocol/xmlrpc/index.ts"
 
 /** The default lease grace period. @since 0.1.0 */
 export const defaultLeaseGrace = Duration.seconds(3)
+
+/** How long a connection has to authenticate and send its first frame, by default. @since 0.1.0 */
+export const defaultHandshakeTimeout = Duration.seconds(5)
 
 const isPythonFrame = (first: Uint8Array): boolean => first[0] === 0x80 || first[0] === 0x3c
 
@@ -60,6 +67,7 @@ export const make = (options: ServerOptions) =>
       yield* store.clear
     }).pipe(Effect.uninterruptible)
 
+    const interrupted = { cancelled: 0, undone: 0, irreversible: 0 }
     const leases = new Leases(store, {
       grace: Duration.fromInputUnsafe(options.leaseGrace ?? defaultLeaseGrace),
       releasePermits: options.releasePermitsOnExpiry ?? true
@@ -75,20 +83,53 @@ export const make = (options: ServerOptions) =>
       maxObjectsPerSession: options.maxObjectsPerSession ?? 1_000_000,
       requestShutdown: Effect.sync(() => {
         runBackground(shutdown)
-      })
+      }),
+      stats: Effect.suspend(() => stats),
+      interrupted
     }
 
     const maxConnections = options.maxConnections ?? 10_000
-    let connectionCount = 0
-    const serveConnection = (connection: Connection) =>
-      Effect.gen(function*() {
-        connectionCount++
-        yield* serverHandshake({
+    const maxPending = options.maxPendingConnections ?? 128
+    const handshakeTimeout = Duration.fromInputUnsafe(options.handshakeTimeout ?? defaultHandshakeTimeout)
+    let served = 0
+    let pending = 0
+    let accepted = 0
+    const refused = { handshakeTimeout: 0, authentication: 0, pendingLimit: 0, connectionLimit: 0 }
+
+
+    // Authenticate, then read the first frame, which says the dialect: both within the deadline.
+    const authenticate = (connection: Connection) =>
+      Effect.andThen(
+        serverHandshake({
           send: (payload) => Effect.sync(() => connection.sendUnsafe(payload)),
           receive: (limit) => connection.receive(Math.min(limit, handshakeMaxFrameSize))
-        }, { authkey: options.authkey, strict: options.strictAuth })
-        const first = yield* connection.receive()
-        if (connectionCount > maxConnections) {
+        }, { authkey: options.authkey, strict: options.strictAuth }).pipe(
+          Effect.tapError((e) =>
+            Effect.sync(() => {
+              if (e._tag === "AuthenticationError") refused.authentication++
+            })
+          )
+        ),
+        connection.receive()
+      ).pipe(
+        Effect.timeoutOption(handshakeTimeout),
+        Effect.tap((first) =>
+          Effect.sync(() => {
+            if (first._tag === "None") refused.handshakeTimeout++
+          })
+        )
+      )
+
+    const serveConnection = (connection: Connection) =>
+      Effect.gen(function*() {
+        const first = yield* Effect.ensuring(
+          authenticate(connection),
+          Effect.sync(() => pending--)
+        )
+        // Too slow to authenticate: dropped, not ended politely (it may not read at all).
+        if (first._tag === "None") return yield* connection.abort
+        if (served >= maxConnections) {
+          refused.connectionLimit++
           // Refused after authentication, so that the refusal can say why.
           const refusal = new LimitExceeded({
             limit: "connections",
@@ -96,22 +137,47 @@ export const make = (options: ServerOptions) =>
             message: `the manager serves at most ${maxConnections} connections`
           })
           connection.sendUnsafe(
-            isPythonFrame(first)
+            isPythonFrame(first.value)
               ? encodePickle(Tuple.of<unknown>("#TRACEBACK", `Traceback (most recent call last):\nLimitExceeded: ${refusal.message}\n`))
               : connectionFailure(refusal)
           )
           return
         }
-        if (isPythonFrame(first)) yield* servePython(ctx, connection, first, xmlRpc)
-        else yield* serveNative(ctx, connection, first)
+        served++
+        yield* Effect.ensuring(
+          isPythonFrame(first.value) ? servePython(ctx, connection, first.value, xmlRpc) : serveNative(ctx, connection, first.value),
+          Effect.sync(() => served--)
+        )
       }).pipe(
         // An unauthenticated or broken peer costs only its own connection.
         Effect.catchCause(() => Effect.void),
-        Effect.ensuring(Effect.andThen(connection.close, Effect.sync(() => connectionCount--)))
+        Effect.ensuring(connection.close)
       )
 
+    const admit = (connection: Connection) =>
+      Effect.sync(() => {
+        accepted++
+        // Over the cap for connections still authenticating: closed before a byte is read.
+        if (pending >= maxPending) {
+          refused.pendingLimit++
+          runBackground(connection.abort)
+          return
+        }
+        pending++
+        runConnection(serveConnection(connection))
+      })
+
+    const stats = Effect.sync((): ServerStats => ({
+      connections: served,
+      pending,
+      sessions: leases.active,
+      accepted,
+      refused: { ...refused },
+      calls: { ...interrupted }
+    }))
+
     yield* Effect.forkScoped(
-      Effect.forever(Effect.flatMap(listener.accept, (connection) => Effect.sync(() => runConnection(serveConnection(connection)))))
+      Effect.forever(Effect.flatMap(listener.accept, admit))
         .pipe(Effect.interruptible)
     )
     yield* Effect.addFinalizer(() => shutdown)
@@ -120,6 +186,7 @@ export const make = (options: ServerOptions) =>
       address: listener.address,
       numberOfObjects: store.numberOfObjects,
       debugInfo: store.debugInfo,
+      stats,
       shutdown,
       awaitShutdown: Deferred.await(stopped)
     })

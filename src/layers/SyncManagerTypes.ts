@@ -7,15 +7,15 @@
  */
 import { Token } from "../domain/Token.ts"
 import { TypeError } from "../domain/PythonErrors.ts"
-import { acquirerExposed, Lock, RLock } from "../domain/types/Lock.ts"
+import { acquirerExposed, acquirerUndo, Lock, RLock } from "../domain/types/Lock.ts"
 import { Barrier, barrierExposed } from "../domain/types/Barrier.ts"
-import { Condition, conditionExposed } from "../domain/types/Condition.ts"
+import { Condition, conditionExposed, conditionUndo } from "../domain/types/Condition.ts"
 import { Dict, dictExposed } from "../domain/types/Dict.ts"
 import { Event, eventExposed } from "../domain/types/Event.ts"
 import { iteratorExposed } from "../domain/types/Iterator.ts"
 import { List, listExposed } from "../domain/types/List.ts"
 import { Namespace, namespaceExposed } from "../domain/types/Namespace.ts"
-import { Queue, queueExposed } from "../domain/types/Queue.ts"
+import { Queue, queueExposed, queueUndo } from "../domain/types/Queue.ts"
 import { BoundedSemaphore, Semaphore } from "../domain/types/Semaphore.ts"
 import { SharedSet, setExposed } from "../domain/types/SharedSet.ts"
 import { TypedArray, arrayExposed } from "../domain/types/TypedArray.ts"
@@ -42,6 +42,7 @@ const queue: Omit<TypeDef<string, [maxsize?: number], QueueProxy>, "typeid"> = {
   create: (maxsize?: number) => new Queue(maxsize),
   parameters: ["maxsize"],
   exposed: queueExposed,
+  undo: queueUndo,
   methodParameters: {
     put: ["item", "block", "timeout"],
     put_nowait: ["item"],
@@ -91,6 +92,7 @@ export const types = {
     typeid: "Lock",
     create: () => new Lock(),
     exposed: acquirerExposed,
+    undo: acquirerUndo,
     methodParameters: acquirerParameters,
     pythonProxy: "AcquirerProxy",
     makeProxy: (core) => new LockProxy(core)
@@ -99,6 +101,7 @@ export const types = {
     typeid: "RLock",
     create: () => new RLock(),
     exposed: acquirerExposed,
+    undo: acquirerUndo,
     methodParameters: acquirerParameters,
     pythonProxy: "AcquirerProxy",
     makeProxy: (core) => new RLockProxy(core)
@@ -108,6 +111,7 @@ export const types = {
     create: (value?: number) => new Semaphore(value),
     parameters: ["value"],
     exposed: [...acquirerExposed, "get_value"],
+    undo: acquirerUndo,
     methodParameters: acquirerParameters,
     pythonProxy: "AcquirerProxy",
     makeProxy: (core) => new SemaphoreProxy(core)
@@ -117,6 +121,7 @@ export const types = {
     create: (value?: number) => new BoundedSemaphore(value),
     parameters: ["value"],
     exposed: [...acquirerExposed, "get_value"],
+    undo: acquirerUndo,
     methodParameters: acquirerParameters,
     pythonProxy: "AcquirerProxy",
     makeProxy: (core) => new SemaphoreProxy(core)
@@ -133,6 +138,7 @@ export const types = {
     parameters: ["lock"],
     resolveArguments: true,
     exposed: conditionExposed,
+    undo: conditionUndo,
     methodParameters: { ...acquirerParameters, wait: ["timeout"], notify: ["n"] },
     pythonProxy: "ConditionProxy",
     makeProxy: (core) => new ConditionProxy(core)
@@ -155,6 +161,8 @@ export const types = {
     },
     parameters: ["parties", "action", "timeout"],
     exposed: barrierExposed,
+    // A party that passed released the others: that cannot be taken back.
+    undo: { wait: null },
     methodParameters: { wait: ["timeout"] },
     pythonProxy: "BarrierProxy",
     makeProxy: (core) => new BarrierProxy(core)
@@ -194,3 +202,22 @@ export const types = {
 
 /** The SyncManager types, for `Registry.layer`. @since 0.1.0 */
 export const all: ReadonlyArray<TypeDef> = Object.values(types)
+
+/**
+ * A server-side object of a SyncManager type, made here, to serve under a
+ * typeid of your own: one shared object that every client of that typeid
+ * gets (CPython's `register('get_queue', callable=lambda: queue)`).
+ *
+ * @example
+ * ```ts
+ * import { Registry, SyncManager } from "effect-managers"
+ *
+ * const theQueue = SyncManager.referent("Queue")
+ * export const types = [Registry.alias("get_queue", SyncManager.types.Queue, () => theQueue)]
+ * ```
+ * @since 0.1.0
+ */
+export const referent = <K extends Exclude<keyof typeof types, "Iterator">>(
+  typeid: K,
+  ...args: typeof types[K] extends TypeDef<any, infer A, any> ? A : never
+): object => (types[typeid].create as (...args: ReadonlyArray<unknown>) => object)(...args)

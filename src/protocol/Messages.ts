@@ -54,8 +54,34 @@ export const NumberOfObjects = Schema.TaggedStruct("NumberOfObjects", { id: Requ
 export const Shutdown = Schema.TaggedStruct("Shutdown", { id: RequestId })
 /** Checks the connection is alive. @since 0.1.0 */
 export const Ping = Schema.TaggedStruct("Ping", { id: RequestId })
-/** Interrupts the request `target`: its fiber on the server is interrupted. @since 0.1.0 */
+/**
+ * Cancels the request `target`. The server decides what it was: a request
+ * still running is interrupted and answered with {@link Cancelled} (it had no
+ * effect); one that had completed already has its reply on the way, and the
+ * client gives it back with {@link Undo}. Cancel itself has no reply.
+ *
+ * @since 0.1.0
+ */
 export const Cancel = Schema.TaggedStruct("Cancel", { id: RequestId, target: RequestId })
+/**
+ * Gives back the result of a call whose caller gave up before the reply
+ * arrived: the server runs the type's compensator for the method (the item
+ * goes back to the head of its queue, the grant is released) and answers
+ * `"undone"`, `"stands"` (nothing to undo) or `"irreversible"` (a Barrier
+ * party that passed).
+ *
+ * @since 0.1.0
+ */
+export const Undo = Schema.TaggedStruct("Undo", {
+  id: RequestId,
+  object: ObjectId,
+  method: Schema.String,
+  args: Args,
+  result: Schema.Unknown,
+  caller: Schema.Number
+})
+/** Asks for the server's connection counters. @since 0.1.0 */
+export const Stats = Schema.TaggedStruct("Stats", { id: RequestId })
 
 /** @since 0.1.0 */
 export const Request = Schema.Union([
@@ -69,7 +95,9 @@ export const Request = Schema.Union([
   NumberOfObjects,
   Shutdown,
   Ping,
-  Cancel
+  Cancel,
+  Undo,
+  Stats
 ])
 /** @since 0.1.0 */
 export type Request = typeof Request.Type
@@ -89,10 +117,16 @@ export const Proxy = Schema.TaggedStruct("Proxy", {
   exposed: Schema.Array(Schema.String)
 })
 
+/** The request was cancelled before it completed: it had no effect. @since 0.1.0 */
+export const Cancelled = Schema.TaggedStruct("Cancelled", { id: RequestId })
+
 /** @since 0.1.0 */
-export const Reply = Schema.Union([Return, Error, Traceback, Unserializable, Proxy])
+export const Reply = Schema.Union([Return, Error, Traceback, Unserializable, Proxy, Cancelled])
 /** @since 0.1.0 */
 export type Reply = typeof Reply.Type
 
-/** The protocol version a Hello carries. @since 0.1.0 */
-export const protocolVersion = 1
+/** The protocol version a Hello carries (2: Cancelled, Undo, Stats). @since 0.1.0 */
+export const protocolVersion = 2
+
+/** What the server answers to {@link Undo}. @since 0.1.0 */
+export type UndoVerdict = "undone" | "stands" | "irreversible"

@@ -63,7 +63,9 @@ const requestKinds: ReadonlyArray<Kind> = [
   kind(8, "NumberOfObjects", ["id"], M.NumberOfObjects),
   kind(9, "Shutdown", ["id"], M.Shutdown),
   kind(10, "Ping", ["id"], M.Ping),
-  kind(11, "Cancel", ["id", "target"], M.Cancel)
+  kind(11, "Cancel", ["id", "target"], M.Cancel),
+  kind(12, "Undo", ["id", "object", "method", "args", "result", "caller"], M.Undo),
+  kind(13, "Stats", ["id"], M.Stats)
 ]
 
 const replyKinds: ReadonlyArray<Kind> = [
@@ -71,7 +73,8 @@ const replyKinds: ReadonlyArray<Kind> = [
   kind(21, "Error", ["id", "error"], M.Error),
   kind(22, "Traceback", ["id", "text"], M.Traceback),
   kind(23, "Unserializable", ["id", "text"], M.Unserializable),
-  kind(24, "Proxy", ["id", "token", "exposed"], M.Proxy)
+  kind(24, "Proxy", ["id", "token", "exposed"], M.Proxy),
+  kind(25, "Cancelled", ["id"], M.Cancelled)
 ]
 
 const byCode = new Map<number, Kind>()

@@ -28,6 +28,7 @@ import type { QueueProxy } from "../proxy/QueueProxy.ts"
 import type { SetProxy } from "../proxy/SetProxy.ts"
 import type { ArrayProxy, ValueProxy } from "../proxy/ValueProxy.ts"
 import type { ArgsOf, ProxyOf, TypeDef } from "./Registry.ts"
+import type { ServerStats } from "./Server.ts"
 
 /** What creating a shared object may fail with. @since 0.1.0 */
 export type CreateError = CallError | PythonError
@@ -83,6 +84,8 @@ export interface ManagerShape {
   readonly numberOfObjects: Effect.Effect<number, CallError>
   /** The manager's live objects: id, typeid, refcount, description, holders. */
   readonly debugInfo: Effect.Effect<ReadonlyArray<ObjectInfo>, CallError>
+  /** The server's connection counters: served, pending, refused by reason. */
+  readonly stats: Effect.Effect<ServerStats, CallError>
   /** Checks the manager answers. */
   readonly ping: Effect.Effect<void, CallError>
   /** Asks the manager to shut down. */

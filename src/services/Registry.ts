@@ -37,6 +37,15 @@ export interface TypeDef<Id extends string = string, Args extends ReadonlyArray<
   readonly methodToTypeid?: Readonly<Record<string, string>> | undefined
   /** Parameter names of methods, for keyword arguments. */
   readonly methodParameters?: Readonly<Record<string, ReadonlyArray<string>>> | undefined
+  /**
+   * How a call that completed after its caller gave up is undone: method →
+   * the referent's compensating method, called with the late result and the
+   * call's own arguments (and the caller, when it is a `withCaller` method),
+   * which answers `"undone"` or `"irreversible"`; `null` when the method
+   * cannot be undone (a Barrier party that passed). Methods not named here
+   * have nothing to undo (reads), or their effect stands.
+   */
+  readonly undo?: Readonly<Record<string, string | null>> | undefined
   /** The CPython proxy class a CPython peer rebuilds it with (default `AutoProxy`). */
   readonly pythonProxy?: string | undefined
   /** Whether the manager offers a create method for it (default true). */
@@ -119,6 +128,7 @@ export const define = <
     readonly methodToTypeid?: Readonly<Record<string, string>> | undefined
     readonly parameters?: ReadonlyArray<string> | undefined
     readonly methodParameters?: Readonly<Record<string, ReadonlyArray<string>>> | undefined
+    readonly undo?: Readonly<Record<string, string | null>> | undefined
     readonly createMethod?: boolean | undefined
   }
 ): TypeDef<Id, Args, AutoProxyOf<Pick<R, Exposed>>> => ({ typeid, ...options })

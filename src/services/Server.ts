@@ -45,6 +45,53 @@ export interface ServerOptions {
   readonly idleTimeout?: Duration.Input | undefined
   /** TLS for TCP: the server's certificate and key files. */
   readonly tls?: { readonly cert: string; readonly key: string } | undefined
+  /**
+   * How long a new connection has to authenticate and send its first frame,
+   * the TLS handshake included (default 5 seconds); then it is closed.
+   */
+  readonly handshakeTimeout?: Duration.Input | undefined
+  /**
+   * The most connections that may be authenticating at once (default 128).
+   * They are counted apart from `maxConnections`, so peers that never
+   * authenticate cannot take the places of clients that did.
+   */
+  readonly maxPendingConnections?: number | undefined
+}
+
+/**
+ * What a server counts about its connections, for `inspect`.
+ *
+ * @since 0.1.0
+ */
+export interface ServerStats {
+  /** Authenticated connections served now. */
+  readonly connections: number
+  /** Connections still authenticating. */
+  readonly pending: number
+  /** Sessions with a connection now. */
+  readonly sessions: number
+  /** Connections accepted since the server started. */
+  readonly accepted: number
+  /** Connections closed before they were served, by reason. */
+  readonly refused: {
+    /** No TLS handshake, challenge answer or first frame within `handshakeTimeout`. */
+    readonly handshakeTimeout: number
+    /** A wrong key, or a peer that does not speak the handshake. */
+    readonly authentication: number
+    /** Over `maxPendingConnections`. */
+    readonly pendingLimit: number
+    /** Over `maxConnections`. */
+    readonly connectionLimit: number
+  }
+  /** Calls whose callers gave up on them (interrupted, timed out). */
+  readonly calls: {
+    /** Stopped while still waiting: they had no effect. */
+    readonly cancelled: number
+    /** Completed first, then given back by their compensator. */
+    readonly undone: number
+    /** Completed first, and could not be undone (a Barrier party that passed). */
+    readonly irreversible: number
+  }
 }
 
 /** @since 0.1.0 */
@@ -53,6 +100,8 @@ export class Server extends Context.Service<Server, {
   readonly address: string
   readonly numberOfObjects: Effect.Effect<number>
   readonly debugInfo: Effect.Effect<ReadonlyArray<ObjectInfo>>
+  /** Connection counters: served, pending, refused by reason. */
+  readonly stats: Effect.Effect<ServerStats>
   /** Stops serving: closes the listener and every connection, and disposes every object. */
   readonly shutdown: Effect.Effect<void>
   /** Completes once the server has shut down (on `shutdown`, or a client's shutdown request). */

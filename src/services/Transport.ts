@@ -71,7 +71,10 @@ export interface Connection {
   /** Stops reading from the peer (backpressure) until `resume`. */
   readonly pause: () => void
   readonly resume: () => void
+  /** Closes after what was queued has been written (a graceful end). */
   readonly close: Effect.Effect<void>
+  /** Closes now, dropping what is queued: for peers that are refused before they authenticate. */
+  readonly abort: Effect.Effect<void>
 }
 
 /**

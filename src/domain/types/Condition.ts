@@ -5,11 +5,14 @@
  * as CPython's ConditionProxy does.
  *
  * A wait that is cancelled does not re-acquire the lock: its caller is gone or
- * has given up, and holding the lock for it could only deadlock others.
+ * has given up, and holding the lock for it could only deadlock others. A
+ * notify that picked a waiter which is then cancelled goes to the next one;
+ * a wait that completed after its caller gave up releases the lock again
+ * (`__undo_wait__`), so either way the caller ends without the lock.
  *
  * @since 0.1.0
  */
-import { Effect, Exit } from "effect"
+import { Effect } from "effect"
 import { RuntimeError } from "../PythonErrors.ts"
 import { type Caller, releaseSession, withCaller } from "../Referent.ts"
 import { waitTimeout } from "../Timeout.ts"
@@ -46,12 +49,32 @@ export class Condition {
       const r = lock.acquire(caller, true, -1)
       return Effect.isEffect(r) ? Effect.asVoid(r) : Effect.void
     })
+    let notified = false
     return Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(Effect.exit(restore(this.waiters.wait(ms))), (exit) =>
-        Exit.hasInterrupts(exit) ? exit : Effect.andThen(reacquire, exit)
+      Effect.flatMap(
+        restore(this.waiters.wait(ms, () => {
+          notified = true
+        })),
+        (woken) => Effect.as(restore(reacquire), woken)
+      ).pipe(
+        // A waiter cancelled after a notify picked it passes the notify on: its wait had no effect.
+        Effect.onInterrupt(() =>
+          Effect.sync(() => {
+            if (notified) this.waiters.notify(1)
+          })
+        )
       )
     )
   })
+
+  /** Gives back the lock a completed `wait` took again, when its caller gave up on the reply. */
+  readonly __undo_wait__ = withCaller((caller: Caller) => {
+    this.lock.releaseFully(caller)
+    return "undone"
+  })
+
+  /** Gives back a grant its caller never saw. */
+  readonly __undo_acquire__ = withCaller((caller: Caller, granted: unknown) => this.lock.__undo_acquire__(caller, granted))
 
   readonly notify = withCaller((caller: Caller, n: unknown = 1) => {
     if (!this.isOwned(caller)) throw RuntimeError.make("cannot notify on un-acquired lock")
@@ -79,3 +102,6 @@ export class Condition {
 
 /** What ConditionProxy exposes. @since 0.1.0 */
 export const conditionExposed: ReadonlyArray<string> = ["acquire", "release", "wait", "notify", "notify_all"]
+
+/** How completed Condition calls that their callers gave up on are undone. @since 0.1.0 */
+export const conditionUndo: Readonly<Record<string, string>> = { acquire: "__undo_acquire__", wait: "__undo_wait__" }

@@ -2,7 +2,9 @@
  * `threading.Lock` and `threading.RLock` for remote callers. A Lock may be
  * released by any caller (as in CPython); an RLock belongs to the caller that
  * acquired it and is re-entrant for that caller only. When a caller's session
- * ends (a lease expires), what its callers held is released.
+ * ends (a lease expires), what its callers held is released. A grant whose
+ * caller gave up before the reply reached it is given back by
+ * `__undo_acquire__`.
  *
  * @since 0.1.0
  */
@@ -30,8 +32,19 @@ export class Lock {
     }
     if (attempt() === true) return true
     if (wait === 0) return false
-    return Effect.map(retryUntil(this.waiters, attempt, wait), acquireResult)
+    return Effect.map(retryUntil(this.waiters, attempt, wait, () => this.unlock()), acquireResult)
   })
+
+  /** Gives back a grant its caller never saw (unless the lock has changed hands since). */
+  readonly __undo_acquire__ = withCaller((caller: Caller, granted: unknown) => {
+    if (granted === true) this.releaseFully(caller)
+    return "undone"
+  })
+
+  /** Releases the lock if `caller` holds it. */
+  releaseFully(caller: Caller): void {
+    if (this.held && this.owner?.key === caller.key) this.unlock()
+  }
 
   release(): void {
     if (!this.held) throw RuntimeError.make("release unlocked lock")
@@ -73,7 +86,13 @@ export class RLock {
     }
     if (attempt() === true) return true
     if (wait === 0) return false
-    return Effect.map(retryUntil(this.waiters, attempt, wait), acquireResult)
+    return Effect.map(retryUntil(this.waiters, attempt, wait, () => this.releaseOnce(caller)), acquireResult)
+  })
+
+  /** Gives back one level of a grant its caller never saw. */
+  readonly __undo_acquire__ = withCaller((caller: Caller, granted: unknown) => {
+    if (granted === true) this.releaseOnce(caller)
+    return "undone"
   })
 
   readonly release = withCaller((caller: Caller) => {
@@ -81,6 +100,12 @@ export class RLock {
     this.count--
     if (this.count === 0) this.unlock()
   })
+
+  private releaseOnce(caller: Caller): void {
+    if (this.count === 0 || this.owner?.key !== caller.key) return
+    this.count--
+    if (this.count === 0) this.unlock()
+  }
 
   /** True when `caller` holds the lock (Condition checks this). */
   isOwnedBy(caller: Caller): boolean {
@@ -104,7 +129,14 @@ export class RLock {
       this.count = count
       return true
     }
-    return Effect.asVoid(retryUntil(this.waiters, attempt, undefined))
+    return Effect.asVoid(retryUntil(this.waiters, attempt, undefined, () => this.releaseFully(caller)))
+  }
+
+  /** Releases every level `caller` holds, if it holds the lock. */
+  releaseFully(caller: Caller): void {
+    if (this.count === 0 || this.owner?.key !== caller.key) return
+    this.count = 0
+    this.unlock()
   }
 
   [releaseSession](session: string): void {
@@ -126,3 +158,6 @@ export class RLock {
 
 /** What AcquirerProxy exposes for Lock, RLock, Semaphore and BoundedSemaphore. @since 0.1.0 */
 export const acquirerExposed: ReadonlyArray<string> = ["acquire", "release", "locked"]
+
+/** How a completed acquire that its caller gave up on is undone. @since 0.1.0 */
+export const acquirerUndo: Readonly<Record<string, string>> = { acquire: "__undo_acquire__" }

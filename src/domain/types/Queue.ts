@@ -5,13 +5,16 @@
  * this class, as in CPython's SyncManager).
  *
  * A blocked `get` that is cancelled consumes nothing; a blocked `put` that is
- * cancelled adds nothing.
+ * cancelled adds nothing. A `get` or `put` that completed after its caller
+ * gave up is undone by its compensator (`__undo_get__` puts the item back at
+ * the head, so order is kept; `__undo_put__` takes it out again).
  *
  * @since 0.1.0
  */
 import type { Effect } from "effect"
 import { Effect as E } from "effect"
 import { QueueEmpty, QueueFull, ValueError } from "../PythonErrors.ts"
+import { equals } from "../values/Equality.ts"
 import { queueTimeout } from "../Timeout.ts"
 import { NotYet, retryUntil, TimedOut, Waiters } from "../Waiters.ts"
 
@@ -49,7 +52,10 @@ export class Queue {
     }
     if (attempt() === true) return
     if (wait === 0) throw QueueFull.make()
-    return E.flatMap(retryUntil(this.notFull, attempt, wait), (r) => (r === TimedOut ? E.fail(QueueFull.make()) : E.void))
+    return E.flatMap(
+      retryUntil(this.notFull, attempt, wait, () => this.__undo_put__(null, item)),
+      (r) => (r === TimedOut ? E.fail(QueueFull.make()) : E.void)
+    )
   }
 
   put_nowait(item: unknown): void | Effect.Effect<void, QueueFull> {
@@ -63,7 +69,7 @@ export class Queue {
     if (first !== NotYet) return first
     if (wait === 0) throw QueueEmpty.make()
     return E.flatMap(
-      retryUntil(this.notEmpty, attempt, wait),
+      retryUntil(this.notEmpty, attempt, wait, (item) => this.__undo_get__(item)),
       (r): Effect.Effect<unknown, QueueEmpty> => (r === TimedOut ? E.fail(QueueEmpty.make()) : E.succeed(r))
     )
   }
@@ -81,6 +87,36 @@ export class Queue {
   join(): void | Effect.Effect<void> {
     if (this.unfinishedTasks === 0) return
     return E.asVoid(retryUntil(this.allTasksDone, () => (this.unfinishedTasks === 0 ? true : NotYet), undefined))
+  }
+
+  /** Gives back an item a cancelled `get` took: it goes to the head, where it was. */
+  __undo_get__(item: unknown): string {
+    if (this.head > 0) {
+      this.items[--this.head] = item
+    } else {
+      this.items.unshift(item)
+    }
+    // Still unfinished: task_done counts it, as it did before the get.
+    this.notEmpty.notify(1)
+    return "undone"
+  }
+
+  /**
+   * Takes back the item of a cancelled `put`, when nobody has taken it yet
+   * (the newest equal item: equal items are indistinguishable to getters).
+   */
+  __undo_put__(_result: unknown, item: unknown): string {
+    for (let i = this.items.length - 1; i >= this.head; i--) {
+      const candidate = this.items[i]
+      if (candidate === item || equals(candidate, item)) {
+        this.items.splice(i, 1)
+        this.unfinishedTasks--
+        if (this.unfinishedTasks === 0) this.allTasksDone.notifyAll()
+        this.notFull.notify(1)
+        return "undone"
+      }
+    }
+    return "irreversible"
   }
 
   toString(): string {
@@ -119,3 +155,11 @@ export const queueExposed: ReadonlyArray<string> = [
   "qsize",
   "task_done"
 ]
+
+/** How a completed Queue call that its caller gave up on is undone. @since 0.1.0 */
+export const queueUndo: Readonly<Record<string, string>> = {
+  get: "__undo_get__",
+  get_nowait: "__undo_get__",
+  put: "__undo_put__",
+  put_nowait: "__undo_put__"
+}

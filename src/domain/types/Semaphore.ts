@@ -33,7 +33,16 @@ export class Semaphore {
     }
     if (attempt() === true) return true
     if (wait === 0) return false
-    return Effect.map(retryUntil(this.waiters, attempt, wait), (r: true | TimedOut) => r === true)
+    return Effect.map(
+      retryUntil(this.waiters, attempt, wait, () => this.giveBack(caller.session, 1)),
+      (r: true | TimedOut) => r === true
+    )
+  })
+
+  /** Gives back a permit whose caller never saw the grant. */
+  readonly __undo_acquire__ = withCaller((caller: Caller, granted: unknown) => {
+    if (granted === true) this.giveBack(caller.session, 1)
+    return "undone"
   })
 
   readonly release = withCaller((caller: Caller, n: unknown = 1) => {
@@ -57,9 +66,17 @@ export class Semaphore {
   [releaseSession](session: string): void {
     const held = this.heldBySession.get(session)
     if (held === undefined) return
-    this.heldBySession.delete(session)
-    this.value += held
-    this.waiters.notify(held)
+    this.giveBack(session, held)
+  }
+
+  // A permit the session acquired goes back (the bound was checked when it was taken).
+  private giveBack(session: string, n: number): void {
+    const held = this.heldBySession.get(session) ?? 0
+    const left = held - Math.min(held, n)
+    if (left === 0) this.heldBySession.delete(session)
+    else this.heldBySession.set(session, left)
+    this.value += n
+    this.waiters.notify(n)
   }
 
   toString(): string {

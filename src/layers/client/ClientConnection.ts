@@ -1,9 +1,16 @@
 /**
  * One client connection in our dialect: authenticated, with a session
  * opened by Hello, carrying many requests at once. Each request waits for
- * the reply with its id; interrupting the waiting fiber sends Cancel. When
- * the connection goes, every waiting request fails with ConnectionLost, and
- * so does every later one: nothing hangs.
+ * the reply with its id. When the connection goes, every waiting request
+ * fails with ConnectionLost, and so does every later one: nothing hangs.
+ *
+ * Interrupting a waiting fiber abandons its request: a Cancel goes to the
+ * server, and the request's one reply is still read when it comes —
+ * `Cancelled` (it had no effect) or the late result, which the request's
+ * `onAbandoned` gives back (an Undo, a decref). The interrupted fiber waits
+ * for that reply (one round trip), so what it sends next comes after the
+ * Undo. Closing the connection waits, briefly, for the replies of abandoned
+ * requests that nobody waits for, so nothing is kept.
  *
  * @since 0.1.0
  */
@@ -30,18 +37,25 @@ export interface ClientConnection {
   readonly session: string
   /**
    * Sends a request and waits for its reply, which `onReply` turns into the
-   * result (it runs in the waiting fiber); `cancellable` requests send Cancel
-   * when interrupted.
+   * result (it runs in the waiting fiber).
    */
   readonly request: <A, E>(
     build: (id: number) => Request,
-    cancellable: boolean,
-    onReply: (received: Received) => Effect.Effect<A, E>
+    onReply: (received: Received) => Effect.Effect<A, E>,
+    options?: RequestOptions
   ) => Effect.Effect<A, E | ConnectionLost | LimitExceeded>
-  /** Sends a request whose reply nobody waits for (decref). A no-op once the connection is gone. */
-  readonly notify: (build: (id: number) => Request) => void
+  /**
+   * Sends a request whose reply nobody waits for (decref, undo); `onReply`,
+   * when given, sees it. A no-op once the connection is gone.
+   */
+  readonly notify: (build: (id: number) => Request, onReply?: (received: Received) => void) => void
   readonly isOpen: () => boolean
 }
+
+// How long closing waits for the replies of abandoned requests.
+const closeGrace = Duration.seconds(2)
+// How long an interrupted call waits for the server's verdict on it (one round trip, normally).
+const cancelWait = Duration.seconds(2)
 
 /** How to reach and join a manager. @since 0.1.0 */
 export interface ConnectOptions extends TransportOptions {
@@ -51,7 +65,7 @@ export interface ConnectOptions extends TransportOptions {
   readonly strictAuth?: boolean | undefined
   /** Rejoin an existing session (a reconnecting client); default: a new one. */
   readonly session?: string | undefined
-  /** Called with the tokens of replies that arrived after their request was cancelled. */
+  /** Called with the tokens of replies that arrived after their caller gave up on them. */
   readonly onOrphanTokens?: ((tokens: ReadonlyArray<Token>) => void) | undefined
   /**
    * How often to tell the manager this client is alive (default 10 seconds),
@@ -61,9 +75,22 @@ export interface ConnectOptions extends TransportOptions {
   readonly heartbeatInterval?: Duration.Input | undefined
 }
 
+/** How one request behaves when its caller gives up on it. @since 0.1.0 */
+export interface RequestOptions {
+  /** Ask the server to cancel it (a Call); otherwise it runs to its end. */
+  readonly cancellable?: boolean | undefined
+  /**
+   * Gives back what a reply that nobody waits for anymore handed out (default:
+   * the references of the tokens in it, through `onOrphanTokens`).
+   */
+  readonly onAbandoned?: ((received: Received) => void) | undefined
+}
+
+// A request waiting for its reply: a fiber resumes with it, or, once its caller gave up,
+// the request's own cleanup takes it.
 interface Pending {
-  readonly resume: (effect: Effect.Effect<any, any>) => void
-  readonly onReply: (received: Received) => Effect.Effect<any, any>
+  readonly deliver: (received: Received) => void
+  readonly fail: (error: unknown) => void
 }
 
 /**
@@ -100,6 +127,12 @@ export const connect = (options: ConnectOptions) =>
     const pending = new Map<number, Pending>()
     let nextId = 2
     let lost: ConnectionLost | undefined
+    // Abandoned requests whose reply has not come yet; closing waits for them.
+    let abandoned = 0
+    let onSettled: (() => void) | undefined
+    const settleOne = () => {
+      if (--abandoned === 0) onSettled?.()
+    }
 
     // `reason`, when the manager said why it closed (a limit, a protocol error), is what
     // the calls in flight fail with; later calls fail with ConnectionLost.
@@ -107,7 +140,13 @@ export const connect = (options: ConnectOptions) =>
       if (lost === undefined) lost = new ConnectionLost({ address, cause })
       const waiting = [...pending.values()]
       pending.clear()
-      for (const p of waiting) p.resume(Effect.fail(reason ?? lost))
+      for (const p of waiting) p.fail(reason ?? lost)
+      abandoned = 0
+      onSettled?.()
+    }
+
+    const releaseTokens = (received: Received) => {
+      if (received.tokens.length > 0) options.onOrphanTokens?.(received.tokens)
     }
 
     let lastFrame = Date.now()
@@ -128,13 +167,12 @@ export const connect = (options: ConnectOptions) =>
       }
       const waiter = pending.get(reply.id)
       if (waiter === undefined) {
-        // The request was cancelled: the references this reply handed us go back.
-        if (tokens.length > 0) options.onOrphanTokens?.(tokens)
+        // Nobody asked (a Ping, or an id we never sent): its references go back all the same.
+        releaseTokens({ reply, tokens })
         return
       }
       pending.delete(reply.id)
-      // The result is made in the waiting fiber, which runs it at once.
-      waiter.resume(waiter.onReply({ reply, tokens }))
+      waiter.deliver({ reply, tokens })
     }
 
     yield* Effect.forkScoped(
@@ -143,7 +181,17 @@ export const connect = (options: ConnectOptions) =>
         Effect.flatMap((exit) => Effect.sync(() => loseAll(exit._tag === "Failure" ? exit.cause : undefined)))
       )
     )
-    yield* Effect.addFinalizer(() => Effect.andThen(connection.close, Effect.sync(() => loseAll(new Error("the client closed")))))
+    // Replies to abandoned requests are what gives their results back: wait for them, briefly.
+    const settled = Effect.callback<void>((resume) => {
+      if (abandoned === 0 || lost !== undefined) return resume(Effect.void)
+      onSettled = () => resume(Effect.void)
+    }).pipe(Effect.timeoutOption(closeGrace))
+    yield* Effect.addFinalizer(() =>
+      settled.pipe(
+        Effect.andThen(connection.close),
+        Effect.andThen(Effect.sync(() => loseAll(new Error("the client closed"))))
+      )
+    )
 
     // Heartbeats: the manager learns we are alive; we learn it is.
     const interval = Duration.toMillis(Duration.fromInputUnsafe(options.heartbeatInterval ?? Duration.seconds(10)))
@@ -165,7 +213,7 @@ export const connect = (options: ConnectOptions) =>
       address,
       session,
       isOpen: () => lost === undefined,
-      request: <A, E>(build: (id: number) => Request, cancellable: boolean, onReply: (received: Received) => Effect.Effect<A, E>) =>
+      request: <A, E>(build: (id: number) => Request, onReply: (received: Received) => Effect.Effect<A, E>, requestOptions?: RequestOptions) =>
         Effect.callback<A, E | ConnectionLost | LimitExceeded>((resume) => {
           if (lost !== undefined) {
             resume(Effect.fail(lost))
@@ -188,17 +236,42 @@ export const connect = (options: ConnectOptions) =>
             })))
             return
           }
-          pending.set(id, { resume, onReply })
+          pending.set(id, {
+            // The result is made in the waiting fiber, which runs it at once.
+            deliver: (received) => resume(onReply(received)),
+            fail: (error) => resume(Effect.fail(error as ConnectionLost))
+          })
           connection.sendUnsafe(bytes)
-          return Effect.sync(() => {
-            if (pending.delete(id) && cancellable && lost === undefined) {
-              send({ _tag: "Cancel", id: nextId++, target: id })
-            }
+          return Effect.suspend(() => {
+            if (!pending.has(id) || lost !== undefined) return Effect.void
+            // The caller has gone; the request's one reply is still coming, and decides what to give back.
+            const cleanup = requestOptions?.onAbandoned ?? releaseTokens
+            let settledNow: (() => void) | undefined
+            abandoned++
+            pending.set(id, {
+              deliver: (received) => {
+                settleOne()
+                cleanup(received)
+                settledNow?.()
+              },
+              fail: () => settledNow?.()
+            })
+            if (requestOptions?.cancellable !== true) return Effect.void
+            send({ _tag: "Cancel", id: nextId++, target: id })
+            // The interrupted caller waits for the server's verdict, so that what it gives back
+            // (an Undo) goes out before anything the caller sends next: an item undone to the
+            // head of its queue is the next one this caller gets.
+            return Effect.callback<void>((resume) => {
+              if (!pending.has(id) || lost !== undefined) return resume(Effect.void)
+              settledNow = () => resume(Effect.void)
+            }).pipe(Effect.timeoutOption(cancelWait), Effect.asVoid)
           })
         }),
-      notify: (build) => {
+      notify: (build, onReply) => {
         if (lost !== undefined) return
-        send(build(nextId++))
+        const id = nextId++
+        if (onReply !== undefined) pending.set(id, { deliver: onReply, fail: () => {} })
+        send(build(id))
       }
     }
     return client

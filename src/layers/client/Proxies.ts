@@ -5,6 +5,12 @@
  * it). One rule decides every release: a proxy's reference goes back exactly
  * once, when it is released or its scope closes, whichever comes first.
  *
+ * And one rule decides every interrupted call: it had no effect, or its
+ * effect is undone. The server cancels a call that is still waiting; a call
+ * whose result was already on its way is given back with Undo (the server's
+ * compensator puts the item back, releases the grant), then the references
+ * in the result go back.
+ *
  * @since 0.1.0
  */
 import { Effect, Option, Scope } from "effect"
@@ -15,7 +21,10 @@ import type { BaseProxy } from "../../proxy/BaseProxy.ts"
 import type { CallOptions, ProxyCore } from "../../proxy/ProxyCore.ts"
 import type { Registry } from "../../services/Registry.ts"
 import type { Request } from "../../protocol/Messages.ts"
-import type { ClientConnection, Received } from "./ClientConnection.ts"
+import type { ClientConnection, Received, RequestOptions } from "./ClientConnection.ts"
+
+// A reply the server gives only to a request we cancelled: reaching a caller means a bug.
+const cancelledByServer = new RemoteError({ text: "the call was cancelled on the server\n" })
 
 /** What building proxies needs. @since 0.1.0 */
 export interface ProxyContext {
@@ -24,6 +33,8 @@ export interface ProxyContext {
   /** Owns proxies found in results when the caller has no Scope of its own. */
   readonly fallbackScope: Scope.Scope
   readonly callTimeout: number | undefined
+  /** Reports what could not be undone (a Barrier party that passed), as a warning log. */
+  readonly warn: (message: string) => void
 }
 
 const replaceTokens = (value: unknown, found: ReadonlySet<Token>, replace: (t: Token) => unknown, seen = new Set<object>()): unknown => {
@@ -98,6 +109,8 @@ export class Proxies {
         return Effect.fail(new RemoteError({ text: reply.text }))
       case "Unserializable":
         return Effect.fail(new RemoteError({ text: `Unserializable message: ${reply.text}` }))
+      case "Cancelled":
+        return Effect.fail(cancelledByServer)
     }
   }
 
@@ -106,8 +119,8 @@ export class Proxies {
    * fallback scope). A plain result costs nothing more; a result that hands
    * out proxies adopts them without interruption, so no reference is lost.
    */
-  send(build: (id: number) => Request, cancellable: boolean, scope: Scope.Scope | undefined): Effect.Effect<unknown, unknown> {
-    return this.ctx.connection.request(build, cancellable, (received) => {
+  send(build: (id: number) => Request, scope: Scope.Scope | undefined, options?: RequestOptions): Effect.Effect<unknown, unknown> {
+    return this.ctx.connection.request(build, (received) => {
       const reply = received.reply
       if (received.tokens.length === 0) {
         switch (reply._tag) {
@@ -119,12 +132,42 @@ export class Proxies {
             return Effect.fail(new RemoteError({ text: reply.text }))
           case "Unserializable":
             return Effect.fail(new RemoteError({ text: `Unserializable message: ${reply.text}` }))
+          case "Cancelled":
+            return Effect.fail(cancelledByServer)
         }
       }
       return Effect.uninterruptible(Effect.flatMap(Effect.serviceOption(Scope.Scope), (ambient) =>
         this.interpret(received, scope ?? Option.getOrElse(ambient, () => this.ctx.fallbackScope))
       ))
-    })
+    }, options)
+  }
+
+  /**
+   * What a call's late result gives back when its caller has gone: the
+   * server undoes the call, then the references in the result are released
+   * (in that order, so a proxy going back into a queue is never freed).
+   */
+  undoCall(call: Extract<Request, { _tag: "Call" }>): (received: Received) => void {
+    const connection = this.ctx.connection
+    return (received) => {
+      const reply = received.reply
+      if (reply._tag === "Return" || reply._tag === "Proxy") {
+        connection.notify((id) => ({
+          _tag: "Undo",
+          id,
+          object: call.object,
+          method: call.method,
+          args: call.args,
+          result: reply._tag === "Return" ? reply.value : reply.token,
+          caller: call.caller
+        }), (verdict) => {
+          if (verdict.reply._tag === "Return" && verdict.reply.value === "irreversible") {
+            this.ctx.warn(`${call.method} on ${call.object} completed after its caller was interrupted, and cannot be undone`)
+          }
+        })
+      }
+      for (const token of received.tokens) connection.notify((id) => ({ _tag: "Decref", id, object: token.id }))
+    }
   }
 
   core(token: Token, exposed: ReadonlyArray<string>): ProxyCore {
@@ -133,8 +176,9 @@ export class Proxies {
     const releasedError = () => new ProxyReleased({ typeid: token.typeid, id: token.id })
     const call = (method: string, args: ReadonlyArray<unknown>, options: CallOptions | undefined, scope: Scope.Scope | undefined) => {
       if (released) return Effect.fail(releasedError())
-      const effect = Effect.withFiber((fiber) =>
-        this.send((id) => ({
+      const effect = Effect.withFiber((fiber) => {
+        let sent: Extract<Request, { _tag: "Call" }> | undefined
+        return this.send((id) => (sent = {
           _tag: "Call",
           id,
           object: token.id,
@@ -142,8 +186,8 @@ export class Proxies {
           args,
           kwargs: options?.kwargs ?? null,
           caller: fiber.id
-        }), true, scope)
-      )
+        }), scope, { cancellable: true, onAbandoned: (received) => this.undoCall(sent!)(received) })
+      })
       if (ctx.callTimeout === undefined) return effect
       return Effect.timeoutOrElse(effect, {
         duration: ctx.callTimeout,

@@ -225,19 +225,58 @@ export const call = (
   if (!Effect.isEffect(settled)) {
     return toTypeid === undefined ? succeed(settled) : share(ctx, refSession, toTypeid, settled)
   }
-  const outcome = Effect.flatMap(Effect.exit(settled as Effect.Effect<unknown, unknown>), (exit) => {
-    const o = fromExit(exit)
-    return o._tag === "Return" && toTypeid !== undefined ? share(ctx, refSession, toTypeid, o.value) : Effect.succeed(o)
-  })
-  // Disposing the object stops the calls still running on it; they answer with a failure.
-  const disposal = Effect.callback<Outcome>((resume) => {
-    const stop = () => resume(Effect.succeed(released(entry, method)))
+  // The method is the only part of a request that may be interrupted (a Cancel, or the
+  // object's disposal): the dialect runs the rest, the reply included, uninterruptibly.
+  return Effect.withFiber((fiber) => {
+    let disposed = false
+    const stop = () => {
+      disposed = true
+      fiber.interruptUnsafe()
+    }
     entry.activeCalls.add(stop)
-    return Effect.sync(() => {
+    return Effect.flatMap(Effect.exit(Effect.interruptible(settled as Effect.Effect<unknown, unknown>)), (exit) => {
       entry.activeCalls.delete(stop)
+      // Disposing the object stops the calls still running on it; they answer with a failure.
+      if (disposed) return Effect.succeed(released(entry, method))
+      const o = fromExit(exit)
+      return o._tag === "Return" && toTypeid !== undefined ? share(ctx, refSession, toTypeid, o.value) : Effect.succeed(o)
     })
   })
-  return Effect.raceFirst(outcome, disposal)
+}
+
+/**
+ * Gives back the result of a call whose caller gave up before the reply
+ * reached it, by the compensator the type names for the method (see
+ * `TypeDef.undo`): gives `"undone"`, `"stands"` when the method has nothing
+ * to undo, or `"irreversible"`.
+ *
+ * @since 0.1.0
+ */
+export const undo = (
+  ctx: DispatchContext,
+  caller: Caller,
+  objectId: string,
+  method: string,
+  args: ReadonlyArray<unknown>,
+  result: unknown
+): Outcome | Effect.Effect<Outcome> => {
+  const entry = ctx.store.getUnsafe(objectId)
+  // The object is gone, and with it whatever the call took from it.
+  if (entry === undefined) return succeed("stands")
+  const spec = ctx.registry.get(entry.typeid)?.undo?.[method]
+  if (spec === undefined) return succeed("stands")
+  if (spec === null) return succeed("irreversible")
+  const referent = entry.referent as Record<string, unknown>
+  const fn = referent[spec]
+  if (typeof fn !== "function") return traceback(`Traceback (most recent call last):\nAttributeError: ${entry.typeid} has no compensator ${spec}\n`)
+  let verdict: unknown
+  try {
+    verdict = wantsCaller(fn) ? fn.call(referent, caller, result, ...args) : fn.call(referent, result, ...args)
+  } catch (e) {
+    return fromThrown(e)
+  }
+  const settled = settle(verdict)
+  return Effect.isEffect(settled) ? Effect.map(Effect.exit(settled as Effect.Effect<unknown, unknown>), fromExit) : succeed(settled)
 }
 
 const released = (entry: Entry, method: string): Outcome =>

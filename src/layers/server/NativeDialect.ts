@@ -1,7 +1,13 @@
 /**
  * Serves one connection in our own dialect: a session opened by Hello, then
  * multiplexed requests, each in its own fiber, answered by id in whatever
- * order they complete. A Cancel interrupts its request's fiber.
+ * order they complete.
+ *
+ * Every request gets exactly one reply. A Cancel interrupts its request while
+ * the method is still waiting, and the reply is `Cancelled`: the call had no
+ * effect. Only the method itself can be interrupted; once it has completed,
+ * its reply goes out, and a client that gave up on it meanwhile gives the
+ * result back with `Undo`, which runs the type's compensator.
  *
  * A reply that hands out proxies (tokens in its value) adds one reference
  * per token for the session before it leaves, so the object cannot vanish
@@ -17,7 +23,8 @@ import type { Reply, Request } from "../../protocol/Messages.ts"
 import { decodeRequest, encodeReply, encodeReplyParts, ProtocolError } from "../../protocol/WireCodec.ts"
 import { LimitExceeded } from "../../domain/ManagerErrors.ts"
 import type { Connection } from "../../services/Transport.ts"
-import { call, create, type DispatchContext } from "./Dispatch.ts"
+import type { ServerStats } from "../../services/Server.ts"
+import { call, create, type DispatchContext, undo } from "./Dispatch.ts"
 import type { Leases } from "./Leases.ts"
 import { type Outcome, succeed, traceback } from "./Outcome.ts"
 
@@ -30,6 +37,10 @@ export interface SessionContext extends DispatchContext {
   readonly maxInFlight: number
   /** How long a connection may stay silent (milliseconds). */
   readonly idleTimeoutMillis: number
+  /** The server's connection counters (the Stats request). */
+  readonly stats: Effect.Effect<ServerStats>
+  /** Where interrupted calls are counted, by what came of them. */
+  readonly interrupted: { cancelled: number; undone: number; irreversible: number }
 }
 
 /** Says, on id 0, why a connection is being closed, in a form the client re-raises. @since 0.1.0 */
@@ -85,7 +96,12 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
     // Replies that hand out proxies, or follow a call that may have changed what an
     // object holds, count references before they leave.
     const respond = (id: number, outcome: Outcome, objectId?: string, argTokens = false): Effect.Effect<void> => {
-      if (outcome._tag === "Interrupted") return Effect.void
+      if (outcome._tag === "Interrupted") {
+        return Effect.sync(() => {
+          ctx.interrupted.cancelled++
+          connection.sendUnsafe(encodeReply({ _tag: "Cancelled", id }))
+        })
+      }
       const tokens: Array<Token> = []
       const bytes = encodeOutcome(id, outcome, tokens)
       const rescan = objectId !== undefined && (argTokens || ctx.store.getUnsafe(objectId)?.mayHoldRefs === true)
@@ -104,10 +120,14 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
     const respondNow = (request: Extract<Request, { _tag: "Call" }>, hasTokens: boolean): boolean => {
       const outcome = call(ctx, makeCaller(session, request.caller), request.object, request.method, request.args, request.kwargs)
       if (Effect.isEffect(outcome)) {
-        track(request.id, fork(Effect.flatMap(outcome, (o) => respond(request.id, o, request.object, hasTokens))))
+        track(request.id, fork(Effect.uninterruptible(Effect.flatMap(outcome, (o) => respond(request.id, o, request.object, hasTokens)))))
         return true
       }
-      if (outcome._tag === "Interrupted") return true
+      if (outcome._tag === "Interrupted") {
+        ctx.interrupted.cancelled++
+        connection.sendUnsafe(encodeReply({ _tag: "Cancelled", id: request.id }))
+        return true
+      }
       const tokens: Array<Token> = []
       const bytes = encodeOutcome(request.id, outcome, tokens)
       if (tokens.length > 0 || hasTokens || ctx.store.getUnsafe(request.object)?.mayHoldRefs === true) {
@@ -136,15 +156,19 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
       })
     }
 
-    const handle = (request: Request, hasTokens: boolean): Effect.Effect<void> => {
+    const handle = (request: Exclude<Request, { _tag: "Call" }>, hasTokens: boolean): Effect.Effect<void> => {
       switch (request._tag) {
-        case "Call": {
-          const caller = makeCaller(session, request.caller)
-          const outcome = call(ctx, caller, request.object, request.method, request.args, request.kwargs)
-          return Effect.isEffect(outcome)
-            ? Effect.flatMap(outcome, (o) => respond(request.id, o, request.object, hasTokens))
-            : respond(request.id, outcome, request.object, hasTokens)
+        case "Undo": {
+          const count = (o: Outcome) => {
+            if (o._tag === "Return" && o.value === "undone") ctx.interrupted.undone++
+            else if (o._tag === "Return" && o.value === "irreversible") ctx.interrupted.irreversible++
+            return respond(request.id, o, request.object, hasTokens)
+          }
+          const outcome = undo(ctx, makeCaller(session, request.caller), request.object, request.method, request.args, request.result)
+          return Effect.isEffect(outcome) ? Effect.flatMap(outcome, count) : count(outcome)
         }
+        case "Stats":
+          return Effect.flatMap(ctx.stats, (stats) => respond(request.id, succeed(stats)))
         case "Create":
           return Effect.flatMap(
             create(ctx, session, request.typeid, request.args, request.kwargs, hasTokens),
@@ -199,7 +223,7 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
         respondNow(request, tokens.length > 0)
         return
       }
-      track(request.id, fork(handle(request, tokens.length > 0)))
+      track(request.id, fork(Effect.uninterruptible(handle(request, tokens.length > 0))))
     }
 
     // A peer that vanished without closing (a half-open TCP connection) goes silent:

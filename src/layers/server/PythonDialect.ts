@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import { Effect, Fiber } from "effect"
 import { PythonException } from "../../domain/PythonErrors.ts"
 import { makeCaller } from "../../domain/Referent.ts"
 import { Token } from "../../domain/Token.ts"
@@ -213,7 +213,8 @@ export const servePython = (
             } catch (e) {
               outcome = fromThrown(e)
             }
-            const o = Effect.isEffect(outcome) ? yield* outcome : outcome
+            // In a fiber of its own: disposing the object interrupts the call, not this connection.
+            const o = Effect.isEffect(outcome) ? yield* Fiber.join(yield* Effect.forkChild(Effect.uninterruptible(outcome))) : outcome
             replyOutcome(o)
             // What the referent holds may have changed: proxies stored in it are references.
             if (ctx.store.getUnsafe(id)?.mayHoldRefs === true || containsToken(callArgs)) yield* ctx.store.updateChildren(id)
