@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Data } from "effect"
+import { type Cause, Data } from "effect"
 import { repr } from "./values/Equality.ts"
 import { Tuple } from "./values/Tuple.ts"
 
@@ -24,7 +24,23 @@ const messageOf = (tag: string, args: ReadonlyArray<unknown>): string => {
   return repr(Tuple.fromArray(args))
 }
 
-const PythonError = <Tag extends string>(tag: Tag, pythonName: string) => {
+/**
+ * The class every Python-mirroring error extends: a tagged error with the
+ * exception's `args`, its Python global name, and `make(...args)`. Named so
+ * that the declarations of the classes built from it can refer to it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PythonErrorClass<Tag extends string> {
+  new(fields: PythonErrorFields): Cause.YieldableError & { readonly _tag: Tag } & Readonly<PythonErrorFields>
+  /** The Python global this error is pickled as, e.g. `builtins.KeyError`. */
+  readonly pythonName: string
+  /** Builds the error from the exception's args, as `raise KeyError("k")` would. */
+  make<T>(this: new(fields: PythonErrorFields) => T, ...args: ReadonlyArray<unknown>): T
+}
+
+const PythonError = <Tag extends string>(tag: Tag, pythonName: string): PythonErrorClass<Tag> => {
   class Base extends Data.TaggedError(tag)<PythonErrorFields> {
     /** The Python global this error is pickled as, e.g. `builtins.KeyError`. */
     static readonly pythonName = pythonName
