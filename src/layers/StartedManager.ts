@@ -22,7 +22,7 @@ import { Data, Duration, Effect, Exit, Layer, Option, Scope, Stream } from "effe
 import { ChildProcess, type ChildProcessSpawner } from "effect/process"
 import { formatAuthkey } from "../cli/Authkey.ts"
 import { parseAddress } from "../domain/Address.ts"
-import { formatModuleExport, type ModuleExport } from "../cli/ModuleExport.ts"
+import { type ModuleExport, resolveModuleExport } from "../cli/ModuleExport.ts"
 import { Manager, type ManagerShape } from "../services/Manager.ts"
 import type { TypeDef } from "../services/Registry.ts"
 import * as ManagerClient from "./ManagerClient.ts"
@@ -49,7 +49,7 @@ export interface StartOptions {
   readonly address?: string | undefined
   /** The shared key (default: 32 random bytes). */
   readonly authkey?: Uint8Array | undefined
-  /** The types to serve besides SyncManager's: a module and export (`./types.ts#types`). */
+  /** The types to serve besides SyncManager's: a module and export (`./types.ts#types`; a relative path is taken from the working directory). */
   readonly registry?: string | ModuleExport | undefined
   /** The same types, for the client's typed proxies. */
   readonly types?: Iterable<TypeDef> | undefined
@@ -94,9 +94,11 @@ const removeSocketFile = (address: string) => {
   }
 }
 
+// The command line's own entry: it runs the build when installed, the sources in a checkout.
 const binPath = fileURLToPath(new URL("../../bin/effect-managers.js", import.meta.url))
 
-const spec = (m: string | ModuleExport) => (typeof m === "string" ? m : formatModuleExport(m))
+// The child may not share our working directory's meaning: a relative module is the caller's.
+const spec = (m: string | ModuleExport) => resolveModuleExport(m)
 
 const secondsOf = (d: Duration.Input) => Duration.toMillis(Duration.fromInputUnsafe(d)) / 1000
 
