@@ -23,6 +23,7 @@ export {
 // Layers: how they are made.
 export * as InProcessManager from "./layers/InProcessManager.ts"
 export * as ManagerClient from "./layers/ManagerClient.ts"
+export * as PythonManagerClient from "./layers/PythonManagerClient.ts"
 export * as ServerLive from "./layers/ServerLive.ts"
 export * as MemoryTransport from "./layers/MemoryTransport.ts"
 export * as FaultyTransport from "./layers/FaultyTransport.ts"
@@ -52,7 +53,15 @@ export type { ProxyCore, CallOptions } from "./proxy/ProxyCore.ts"
 export { Token } from "./domain/Token.ts"
 export type { ObjectInfo } from "./domain/ObjectInfo.ts"
 export * as Referent from "./domain/Referent.ts"
-export { RemoteError, ProxyReleased, ConnectionLost, ManagerUnavailable, CallTimeout, type CallError } from "./domain/ManagerErrors.ts"
+export {
+  RemoteError,
+  ProxyReleased,
+  ConnectionLost,
+  ManagerUnavailable,
+  CallTimeout,
+  LimitExceeded,
+  type CallError
+} from "./domain/ManagerErrors.ts"
 export {
   KeyError,
   IndexError,
@@ -66,7 +75,9 @@ export {
   QueueFull,
   BrokenBarrierError,
   PythonException,
-  type PythonError
+  type PythonError,
+  type PythonErrorClass,
+  type PythonErrorFields
 } from "./domain/PythonErrors.ts"
 export { Tuple } from "./domain/values/Tuple.ts"
 export { PyDict } from "./domain/values/PyDict.ts"
