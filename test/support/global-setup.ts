@@ -5,8 +5,14 @@
  */
 import { readdirSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
+import { fileURLToPath } from "node:url"
 
 const ourSockets = () => new Set(readdirSync(tmpdir()).filter((f) => f.startsWith("effect-managers-") && f.endsWith(".sock")))
+
+// Only this checkout's processes (and the install test's consumers): other checkouts on the
+// machine may be running their own suites at the same time.
+const root = fileURLToPath(new URL("../..", import.meta.url))
+const ours = (cmdline: string) => cmdline.includes(root) || cmdline.includes("effect-managers-consumer-")
 
 const ourProcesses = () => {
   const found: Array<string> = []
@@ -15,7 +21,7 @@ const ourProcesses = () => {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ")
       const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0]
       if (state === "Z") continue
-      if (/effect-managers\.js serve|test\/processes\/|examples\/job-pool/.test(cmdline)) found.push(`${pid}: ${cmdline.trim()}`)
+      if (/effect-managers(\.js)? serve|test\/processes\/|examples\/job-pool/.test(cmdline) && ours(cmdline)) found.push(`${pid}: ${cmdline.trim()}`)
     } catch {
       // gone while we looked
     }
