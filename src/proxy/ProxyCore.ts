@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type { Effect, Scope } from "effect"
+import { Context, type Effect, type Scope } from "effect"
 import type { CallError } from "../domain/ManagerErrors.ts"
 import type { Token } from "../domain/Token.ts"
 
@@ -40,3 +40,17 @@ export interface ProxyCore {
 
 /** The error type a call adds to the referent's own errors. @since 0.1.0 */
 export type { CallError }
+
+/**
+ * Who a call is made for, as the server's locks see it (which caller holds
+ * an RLock or a Condition's lock). Unset, it is the calling fiber; code whose
+ * one logical caller spans fibers, as the Promise API's `withLock` does, sets
+ * it for the calls it makes.
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export const CurrentCaller: Context.Reference<number | undefined> = Context.Reference<number | undefined>(
+  "effect-managers/ProxyCore/CurrentCaller",
+  { defaultValue: () => undefined }
+)
