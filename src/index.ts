@@ -47,7 +47,7 @@ export { ValueProxy, ArrayProxy } from "./proxy/ValueProxy.ts"
 export { NamespaceProxy } from "./proxy/NamespaceProxy.ts"
 export { IteratorProxy } from "./proxy/IteratorProxy.ts"
 export type { BlockingOptions } from "./proxy/Timeouts.ts"
-export type { ProxyCore, CallOptions } from "./proxy/ProxyCore.ts"
+export { CurrentCaller, type ProxyCore, type CallOptions } from "./proxy/ProxyCore.ts"
 
 // Domain: values, errors, and referent hooks for your own types.
 export { Token } from "./domain/Token.ts"
