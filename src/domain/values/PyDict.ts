@@ -23,9 +23,8 @@ const mapEntries = Map.prototype.entries
  * @example
  * ```ts
  * import { PyDict, Tuple } from "effect-managers"
- * const d = new PyDict([[Tuple.of(1, 2), "a"]])
- * d.get(Tuple.of(1, 2)) // "a"
- * d.has(1.0) === d.has(1) // true
+ * const d = new PyDict<Tuple<number>, string>([[Tuple.of(1, 2), "a"]])
+ * d.get(Tuple.of(1, 2)) // "a": an equal tuple is the same key, as in Python
  * ```
  * @since 0.1.0
  */

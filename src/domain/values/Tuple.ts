@@ -12,7 +12,7 @@
  * @example
  * ```ts
  * import { Tuple } from "effect-managers"
- * const key = Tuple.of("x", 1)
+ * const key = Tuple.of<string | number>("x", 1)
  * const [name, n] = key
  * ```
  * @since 0.1.0

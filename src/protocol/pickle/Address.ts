@@ -17,7 +17,10 @@ const isPort = (u: unknown): u is number => typeof u === "number" && Number.isIn
  *
  * @example
  * ```ts
- * addressFromPython(Tuple.of("127.0.0.1", 5000)) // "tcp:127.0.0.1:5000"
+ * import { Tuple } from "effect-managers"
+ * import { addressFromPython } from "effect-managers/protocol/pickle"
+ *
+ * addressFromPython(Tuple.of<string | number>("127.0.0.1", 5000)) // "tcp:127.0.0.1:5000"
  * addressFromPython("/tmp/m.sock")             // "unix:/tmp/m.sock"
  * ```
  * @since 0.1.0
