@@ -34,7 +34,7 @@ export * as SyncManager from "./layers/SyncManagerTypes.ts"
 
 // Proxies.
 export { BaseProxy, isProxy } from "./proxy/BaseProxy.ts"
-export { AutoProxy, type AutoProxyOf } from "./proxy/AutoProxy.ts"
+export { AutoProxy, type AutoProxyOf, type ProxyMethod } from "./proxy/AutoProxy.ts"
 export { DictProxy } from "./proxy/DictProxy.ts"
 export { ListProxy } from "./proxy/ListProxy.ts"
 export { SetProxy } from "./proxy/SetProxy.ts"
@@ -88,4 +88,4 @@ export { PyFloat, ByteArray, Slice, PyArray, NamespaceValue, ValueCopy, PyObject
 export { AuthenticationError } from "./protocol/Handshake.ts"
 export { ProtocolError } from "./protocol/WireCodec.ts"
 export { FrameError } from "./protocol/Framing.ts"
-export { ErrorRegistry } from "./protocol/WireErrors.ts"
+export { ErrorRegistry, type ErrorClass, type WireError } from "./protocol/WireErrors.ts"

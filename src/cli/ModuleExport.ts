@@ -19,7 +19,7 @@ export class ModuleLoadError extends Data.TaggedError("ModuleLoadError")<{
   }
 }
 
-/** A module and one of its exports. @since 0.1.0 */
+/** A module and one of its exports. @category models @since 0.1.0 */
 export interface ModuleExport {
   readonly module: string
   readonly export: string

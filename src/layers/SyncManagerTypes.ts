@@ -53,6 +53,7 @@ const queue: Omit<TypeDef<string, [maxsize?: number], QueueProxy>, "typeid"> = {
 /**
  * Every SyncManager type by typeid.
  *
+ * @category registry
  * @since 0.1.0
  */
 export const types = {
@@ -192,5 +193,5 @@ export const types = {
   } as TypeDef<"Iterator", [], IteratorProxy>
 }
 
-/** The SyncManager types, for `Registry.layer`. @since 0.1.0 */
+/** The SyncManager types, for `Registry.layer`. @category registry @since 0.1.0 */
 export const all: ReadonlyArray<TypeDef> = Object.values(types)

@@ -10,13 +10,13 @@ import { Context, type Effect, type Scope } from "effect"
 import type { CallError } from "../domain/ManagerErrors.ts"
 import type { Token } from "../domain/Token.ts"
 
-/** Options of one call. @since 0.1.0 */
+/** Options of one call. @category models @since 0.1.0 */
 export interface CallOptions {
   /** Keyword arguments, for methods that take them (CPython's `**kwds`). */
   readonly kwargs?: Readonly<Record<string, unknown>> | undefined
 }
 
-/** @since 0.1.0 */
+/** What a proxy is built on: its token, exposed methods, calls and release. @category proxies @since 0.1.0 */
 export interface ProxyCore {
   readonly token: Token
   /** The methods the server lets this proxy call. */

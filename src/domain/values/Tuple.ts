@@ -15,6 +15,7 @@
  * const key = Tuple.of<string | number>("x", 1)
  * const [name, n] = key
  * ```
+ * @category values
  * @since 0.1.0
  */
 export class Tuple<T = unknown> extends Array<T> {
