@@ -1,10 +1,13 @@
 /**
  * Every TSDoc example in src is a program that type-checks against the
  * sources (the README's blocks are checked against the packed package, in
- * test/package). `npm run docs` runs the same check before it builds.
+ * test/package), and every public export is documented with a summary,
+ * `@since` and `@category`. `npm run docs` runs the same checks before it
+ * builds.
  */
 import { describe, expect, it } from "vitest"
 import { checkAgainstSources, markdownExamples, sourceExamples, tsdocExamples } from "../../scripts/examples.ts"
+import { missingDocs } from "../../scripts/tsdoc.ts"
 
 describe("the docs' examples", () => {
   it("every TSDoc example in src type-checks", async () => {
@@ -12,6 +15,10 @@ describe("the docs' examples", () => {
     expect(examples.length).toBeGreaterThanOrEqual(30)
     expect(await checkAgainstSources(examples)).toEqual([])
   }, 60_000)
+
+  it("every public export has a summary, @since and @category", () => {
+    expect(missingDocs().map((m) => `${m.at}: ${m.name} has no ${m.lacks.join(", ")}`)).toEqual([])
+  })
 
   it("a broken example fails, named by its file and line", async () => {
     const broken = tsdocExamples("src/Broken.ts", [
