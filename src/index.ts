@@ -3,6 +3,7 @@
  * owns shared objects; fibers, processes, machines and CPython programs use
  * them through proxies.
  *
+ * @module effect-managers
  * @since 0.1.0
  */
 

@@ -4,6 +4,7 @@
  * AbortSignal or a timeout, rejecting with the same tagged errors as the
  * Effect API fails with.
  *
+ * @module effect-managers/promise
  * @since 0.1.0
  */
 export { connect, inProcess, start } from "./Managers.ts"
