@@ -7,7 +7,9 @@
  * Each Promise proxy holds one reference, released once: by
  * `releaseProxy()`, by `await using` at the end of its block, or when its
  * manager closes. `with({ signal, timeout })` gives the same proxy whose calls
- * can be cancelled; a cancelled call is cancelled on the server too.
+ * can be cancelled; a cancelled call is cancelled on the server too. A
+ * referent method named `with` or `releaseProxy` is reached through
+ * `callMethod`.
  *
  * @since 0.1.0
  */
