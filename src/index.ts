@@ -3,6 +3,7 @@
  * owns shared objects; fibers, processes, machines and CPython programs use
  * them through proxies.
  *
+ * @module effect-managers
  * @since 0.1.0
  */
 
@@ -23,6 +24,7 @@ export {
 // Layers: how they are made.
 export * as InProcessManager from "./layers/InProcessManager.ts"
 export * as ManagerClient from "./layers/ManagerClient.ts"
+export * as PythonManagerClient from "./layers/PythonManagerClient.ts"
 export * as ServerLive from "./layers/ServerLive.ts"
 export * as MemoryTransport from "./layers/MemoryTransport.ts"
 export * as FaultyTransport from "./layers/FaultyTransport.ts"
@@ -33,7 +35,7 @@ export * as SyncManager from "./layers/SyncManagerTypes.ts"
 
 // Proxies.
 export { BaseProxy, isProxy } from "./proxy/BaseProxy.ts"
-export { AutoProxy, type AutoProxyOf } from "./proxy/AutoProxy.ts"
+export { AutoProxy, type AutoProxyOf, type ProxyMethod } from "./proxy/AutoProxy.ts"
 export { DictProxy } from "./proxy/DictProxy.ts"
 export { ListProxy } from "./proxy/ListProxy.ts"
 export { SetProxy } from "./proxy/SetProxy.ts"
@@ -46,13 +48,21 @@ export { ValueProxy, ArrayProxy } from "./proxy/ValueProxy.ts"
 export { NamespaceProxy } from "./proxy/NamespaceProxy.ts"
 export { IteratorProxy } from "./proxy/IteratorProxy.ts"
 export type { BlockingOptions } from "./proxy/Timeouts.ts"
-export type { ProxyCore, CallOptions } from "./proxy/ProxyCore.ts"
+export { CurrentCaller, type ProxyCore, type CallOptions } from "./proxy/ProxyCore.ts"
 
 // Domain: values, errors, and referent hooks for your own types.
 export { Token } from "./domain/Token.ts"
 export type { ObjectInfo } from "./domain/ObjectInfo.ts"
 export * as Referent from "./domain/Referent.ts"
-export { RemoteError, ProxyReleased, ConnectionLost, ManagerUnavailable, CallTimeout, type CallError } from "./domain/ManagerErrors.ts"
+export {
+  RemoteError,
+  ProxyReleased,
+  ConnectionLost,
+  ManagerUnavailable,
+  CallTimeout,
+  LimitExceeded,
+  type CallError
+} from "./domain/ManagerErrors.ts"
 export {
   KeyError,
   IndexError,
@@ -66,7 +76,9 @@ export {
   QueueFull,
   BrokenBarrierError,
   PythonException,
-  type PythonError
+  type PythonError,
+  type PythonErrorClass,
+  type PythonErrorFields
 } from "./domain/PythonErrors.ts"
 export { Tuple } from "./domain/values/Tuple.ts"
 export { PyDict } from "./domain/values/PyDict.ts"
@@ -77,4 +89,4 @@ export { PyFloat, ByteArray, Slice, PyArray, NamespaceValue, ValueCopy, PyObject
 export { AuthenticationError } from "./protocol/Handshake.ts"
 export { ProtocolError } from "./protocol/WireCodec.ts"
 export { FrameError } from "./protocol/Framing.ts"
-export { ErrorRegistry } from "./protocol/WireErrors.ts"
+export { ErrorRegistry, type ErrorClass, type WireError } from "./protocol/WireErrors.ts"

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Data, Effect } from "effect"
+import { Config, Data, Effect, Redacted } from "effect"
 
 /** The default variable: `MANAGER_AUTHKEY`. @since 0.1.0 */
 export const defaultAuthkeyEnv = "MANAGER_AUTHKEY"
@@ -28,9 +28,15 @@ export const parseAuthkey = (value: string): Uint8Array => {
 /** How a key is written into a variable for a child process. @since 0.1.0 */
 export const formatAuthkey = (key: Uint8Array): string => `hex:${Buffer.from(key).toString("hex")}`
 
-/** Reads the key from `variable`. @since 0.1.0 */
-export const readAuthkey = (variable: string): Effect.Effect<Uint8Array, MissingAuthkey> =>
-  Effect.suspend(() => {
-    const value = process.env[variable]
-    return value === undefined ? Effect.fail(new MissingAuthkey({ variable })) : Effect.succeed(parseAuthkey(value))
-  })
+/**
+ * Reads the key from `variable` through the ambient ConfigProvider (the
+ * environment by default). The key stays `Redacted` until the server takes
+ * it, so no log or error can print it.
+ *
+ * @since 0.1.0
+ */
+export const readAuthkey = (variable: string): Effect.Effect<Redacted.Redacted<Uint8Array>, MissingAuthkey> =>
+  Config.Redacted(variable).pipe(
+    Config.map((value) => Redacted.make(parseAuthkey(Redacted.value(value)), { label: variable })),
+    Effect.mapError(() => new MissingAuthkey({ variable }))
+  )

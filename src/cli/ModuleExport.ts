@@ -19,7 +19,7 @@ export class ModuleLoadError extends Data.TaggedError("ModuleLoadError")<{
   }
 }
 
-/** A module and one of its exports. @since 0.1.0 */
+/** A module and one of its exports. @category models @since 0.1.0 */
 export interface ModuleExport {
   readonly module: string
   readonly export: string
@@ -36,9 +36,23 @@ export const parseModuleExport = (specifier: string): ModuleExport => {
 /** The parts back to a specifier. @since 0.1.0 */
 export const formatModuleExport = (m: ModuleExport): string => `${m.module}#${m.export}`
 
+const isPath = (module: string, from: string): boolean =>
+  module.startsWith(".") || isAbsolute(module) || existsSync(resolve(from, module))
+
+/**
+ * The specifier with a relative module made absolute against `from` (default:
+ * the working directory), so that it names the same file from any process
+ * and any directory. A package name stays as it is.
+ *
+ * @since 0.1.0
+ */
+export const resolveModuleExport = (specifier: string | ModuleExport, from: string = process.cwd()): string => {
+  const parts = typeof specifier === "string" ? parseModuleExport(specifier) : specifier
+  return formatModuleExport(isPath(parts.module, from) ? { ...parts, module: resolve(from, parts.module) } : parts)
+}
+
 // A path (relative to the working directory) when one exists there, else a package name.
-const importable = (module: string): string =>
-  module.startsWith(".") || isAbsolute(module) || existsSync(resolve(module)) ? pathToFileURL(resolve(module)).href : module
+const importable = (module: string): string => isPath(module, process.cwd()) ? pathToFileURL(resolve(module)).href : module
 
 /**
  * Imports a module (a relative path is taken from the working directory) and

@@ -79,15 +79,20 @@ export const serve = (options: ServeOptions) =>
     const extra = options.registry === undefined
       ? []
       : yield* Effect.flatMap(loadExport(options.registry), (u) => typesOf(options.registry!, u))
-    if (options.initializer !== undefined) yield* runInitializer(options.initializer, options.initializerArgs ?? [])
-    const stop = yield* Deferred.make<void>()
+    if (extra.length > 0) yield* Effect.logDebug(`registry ${options.registry}: ${extra.map((t) => t.typeid).join(", ")}`)
+    if (options.initializer !== undefined) {
+      yield* runInitializer(options.initializer, options.initializerArgs ?? [])
+      yield* Effect.logDebug(`initializer ${options.initializer} ran`)
+    }
+    // Why the server stops, for the log.
+    const stop = yield* Deferred.make<string>()
     const onSignal = (signal: NodeJS.Signals) => () => {
       if (signal === "SIGINT" && options.ignoreSigint === true) return
-      Deferred.doneUnsafe(stop, Effect.void)
+      Deferred.doneUnsafe(stop, Effect.succeed(signal))
     }
     const handlers = (["SIGINT", "SIGTERM"] as const).map((s) => [s, onSignal(s)] as const)
     for (const [s, h] of handlers) process.on(s, h)
-    const onStdinEnd = () => Deferred.doneUnsafe(stop, Effect.void)
+    const onStdinEnd = () => Deferred.doneUnsafe(stop, Effect.succeed("the parent process is gone"))
     if (options.exitWithParent === true) {
       process.stdin.on("end", onStdinEnd)
       process.stdin.on("error", onStdinEnd)
@@ -111,6 +116,8 @@ export const serve = (options: ServeOptions) =>
       options
     const server = yield* ServerLive.make(serverOptions).pipe(Effect.provide(deps))
     ;(announce ?? ((line) => process.stdout.write(`${line}\n`)))(`listening ${server.address}`)
-    yield* Effect.raceFirst(server.awaitShutdown, Deferred.await(stop))
+    const reason = yield* Effect.raceFirst(Effect.as(server.awaitShutdown, "a client asked"), Deferred.await(stop))
+    yield* Effect.logDebug(`shutting down: ${reason}`)
     yield* server.shutdown
+    yield* Effect.logDebug("stopped")
   }).pipe(Effect.scoped)

@@ -3,8 +3,9 @@
  *
  * @since 0.1.0
  */
+import { readFileSync } from "node:fs"
 import * as NodeServices from "@effect/platform-node/NodeServices"
-import { Cause, Console, Effect, Exit, Option } from "effect"
+import { Cause, ConfigProvider, Console, Effect, Exit, Logger, Option, Redacted, Schema } from "effect"
 import { CliError, Command, Flag } from "effect/cli"
 import { defaultAuthkeyEnv, readAuthkey } from "./Authkey.ts"
 import { inspect } from "./Inspect.ts"
@@ -27,12 +28,20 @@ const optionalNumber = (kind: "Int" | "Finite", name: string, metavar: string, d
   Flag[kind](name).pipe(Flag.withMetavar(metavar), Flag.withDescription(description), Flag.optional)
 const seconds = (o: Option.Option<number>) => Option.match(o, { onNone: () => undefined, onSome: (s) => `${s * 1000} millis` as const })
 
+// Arguments travel to the initializer as JSON: an array of anything JSON holds.
+const InitializerArgs = Schema.fromJsonString(Schema.Array(Schema.Unknown))
+
 const serveCommand = Command.make("serve", {
   address,
   authkeyEnv,
   registry: optionalString("registry", "MODULE#EXPORT", "a module exporting the types to serve besides SyncManager's"),
   initializer: optionalString("initializer", "MODULE#EXPORT", "a function run in the server before it serves"),
-  initializerArgs: optionalString("initializer-args", "JSON", "the initializer's arguments, as a JSON array"),
+  initializerArgs: Flag.String("initializer-args").pipe(
+    Flag.withSchema(InitializerArgs),
+    Flag.withMetavar("JSON"),
+    Flag.withDescription("the initializer's arguments, as a JSON array"),
+    Flag.withDefault([])
+  ),
   leaseGrace: optionalNumber("Finite", "lease-grace", "SECONDS", "how long a disconnected client's references are kept (default 3)"),
   maxFrameSize: optionalNumber("Int", "max-frame-size", "BYTES", "the largest frame accepted (default 67108864)"),
   maxObjectsPerSession: optionalNumber("Int", "max-objects-per-session", "N", "the most objects one client may hold (default 1000000)"),
@@ -53,10 +62,10 @@ const serveCommand = Command.make("serve", {
     const key = Option.getOrUndefined(flags.tlsKey)
     yield* serve({
       address: flags.address,
-      authkey,
+      authkey: Redacted.value(authkey),
       registry: Option.getOrUndefined(flags.registry),
       initializer: Option.getOrUndefined(flags.initializer),
-      initializerArgs: Option.match(flags.initializerArgs, { onNone: () => [], onSome: (json) => JSON.parse(json) }),
+      initializerArgs: flags.initializerArgs,
       leaseGrace: seconds(flags.leaseGrace),
       maxFrameSize: Option.getOrUndefined(flags.maxFrameSize),
       maxObjectsPerSession: Option.getOrUndefined(flags.maxObjectsPerSession),
@@ -75,7 +84,7 @@ const serveCommand = Command.make("serve", {
 const inspectCommand = Command.make("inspect", { address, authkeyEnv }, (flags) =>
   Effect.gen(function*() {
     const authkey = yield* readAuthkey(flags.authkeyEnv)
-    yield* Console.log(yield* inspect({ address: flags.address, authkey }))
+    yield* Console.log(yield* inspect({ address: flags.address, authkey: Redacted.value(authkey) }))
   })).pipe(Command.withDescription("Print a manager's live objects and their count"))
 
 const root = Command.make("effect-managers").pipe(
@@ -83,9 +92,19 @@ const root = Command.make("effect-managers").pipe(
   Command.withSubcommands([serveCommand, inspectCommand])
 )
 
+// package.json sits two levels up from src/cli and from dist/cli alike.
+const packageVersion = (): string =>
+  (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { readonly version: string }).version
+
 /** Runs the command line with `process.argv`; sets the exit code. @since 0.1.0 */
 export const main = (): Promise<void> =>
-  Effect.runPromiseExit(Command.run(root, { version: "0.1.0" }).pipe(Effect.provide(NodeServices.layer))).then((exit) => {
+  Effect.runPromiseExit(Command.run(root, { version: packageVersion() }).pipe(
+    Effect.provide(NodeServices.layer),
+    // stdout carries `listening ADDR` and the table; the log (--log-level) goes to stderr.
+    Effect.provideService(Logger.LogToStderr, true),
+    // An empty variable is the empty key, which is a valid key.
+    Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ preserveEmptyStrings: true }))
+  )).then((exit) => {
     if (Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return
     const error = Cause.squash(exit.cause)
     // The command line has already printed its own errors, with the help.

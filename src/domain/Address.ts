@@ -17,6 +17,8 @@ export type Address =
  *
  * @example
  * ```ts
+ * import { parseAddress } from "./Address.ts"
+ *
  * parseAddress("tcp:127.0.0.1:0") // { _tag: "tcp", host: "127.0.0.1", port: 0 }
  * ```
  * @since 0.1.0

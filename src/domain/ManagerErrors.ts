@@ -13,6 +13,7 @@ const rule = "-".repeat(75)
  * referent, a result that could not be encoded. Carries the remote stack
  * text, shown between rules of dashes as CPython's RemoteError shows it.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class RemoteError extends Data.TaggedError("RemoteError")<{
@@ -26,6 +27,7 @@ export class RemoteError extends Data.TaggedError("RemoteError")<{
 /**
  * A proxy used after it was released.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class ProxyReleased extends Data.TaggedError("ProxyReleased")<{
@@ -41,6 +43,7 @@ export class ProxyReleased extends Data.TaggedError("ProxyReleased")<{
  * The connection to the manager was lost while a call was in flight, or
  * before it was sent.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class ConnectionLost extends Data.TaggedError("ConnectionLost")<{
@@ -55,6 +58,7 @@ export class ConnectionLost extends Data.TaggedError("ConnectionLost")<{
 /**
  * No manager could be reached at the address, or it refused us.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class ManagerUnavailable extends Data.TaggedError("ManagerUnavailable")<{
@@ -70,6 +74,7 @@ export class ManagerUnavailable extends Data.TaggedError("ManagerUnavailable")<{
 /**
  * A call did not complete within its timeout (it was cancelled on the server).
  *
+ * @category errors
  * @since 0.1.0
  */
 export class CallTimeout extends Data.TaggedError("CallTimeout")<{
@@ -86,6 +91,7 @@ export class CallTimeout extends Data.TaggedError("CallTimeout")<{
  * objects for one session, too many connections. The manager goes on
  * serving; what was refused is named here.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class LimitExceeded extends Data.TaggedError("LimitExceeded")<{
@@ -94,5 +100,5 @@ export class LimitExceeded extends Data.TaggedError("LimitExceeded")<{
   readonly message: string
 }> {}
 
-/** What any call through a proxy may fail with besides the referent's own errors. @since 0.1.0 */
+/** What any call through a proxy may fail with besides the referent's own errors. @category models @since 0.1.0 */
 export type CallError = RemoteError | ProxyReleased | ConnectionLost | CallTimeout | LimitExceeded

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 
-/** @since 0.1.0 */
+/** One live object as `debugInfo` reports it. @category models @since 0.1.0 */
 export interface ObjectInfo {
   readonly id: string
   readonly typeid: string

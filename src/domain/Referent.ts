@@ -16,6 +16,7 @@
  * connection) and the fiber or thread inside it. Lock, RLock and Condition
  * ownership belongs to a caller.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Caller {
@@ -24,10 +25,10 @@ export interface Caller {
   readonly key: string
 }
 
-/** @since 0.1.0 */
+/** The caller `id` (a fiber, a thread) of `session`. @category constructors @since 0.1.0 */
 export const makeCaller = (session: string, id: string | number): Caller => ({ session, key: `${session}/${id}` })
 
-/** The caller of code that runs in the server itself (an initializer, a Barrier action). @since 0.1.0 */
+/** The caller of code that runs in the server itself (an initializer, a Barrier action). @category constants @since 0.1.0 */
 export const localCaller: Caller = makeCaller("local", 0)
 
 const needsCaller: unique symbol = Symbol.for("effect-managers/Referent/needsCaller") as never
@@ -35,6 +36,7 @@ const needsCaller: unique symbol = Symbol.for("effect-managers/Referent/needsCal
 /**
  * A method that receives its {@link Caller} first; proxies omit that argument.
  *
+ * @category models
  * @since 0.1.0
  */
 export type CallerMethod<Args extends ReadonlyArray<any>, R> = ((caller: Caller, ...args: Args) => R) & {
@@ -53,6 +55,7 @@ export type CallerMethod<Args extends ReadonlyArray<any>, R> = ((caller: Caller,
  *   claim = Referent.withCaller((caller) => { this.owner = caller.key })
  * }
  * ```
+ * @category combinators
  * @since 0.1.0
  */
 export const withCaller = <Args extends ReadonlyArray<any>, R>(
@@ -62,22 +65,23 @@ export const withCaller = <Args extends ReadonlyArray<any>, R>(
   return f as CallerMethod<Args, R>
 }
 
-/** True when a method was wrapped by {@link withCaller}. @since 0.1.0 */
+/** True when a method was wrapped by {@link withCaller}. @category utils @since 0.1.0 */
 export const wantsCaller = (f: Function): boolean => (f as unknown as Record<symbol, unknown>)[needsCaller] === true
 
 /**
  * Optional hooks a referent may implement, keyed by symbols so they never
  * collide with exposed method names.
  *
+ * @category references
  * @since 0.1.0
  */
 export const getValue: unique symbol = Symbol.for("effect-managers/Referent/getValue")
-/** @since 0.1.0 */
+/** The hook a referent implements to undo what the callers of an ended session still hold. @category references @since 0.1.0 */
 export const releaseSession: unique symbol = Symbol.for("effect-managers/Referent/releaseSession")
-/** @since 0.1.0 */
+/** The hook a referent implements to run once when its last reference is released. @category references @since 0.1.0 */
 export const dispose: unique symbol = Symbol.for("effect-managers/Referent/dispose")
 
-/** @since 0.1.0 */
+/** The hooks a referent may implement, each under its symbol. @category models @since 0.1.0 */
 export interface Hooks {
   /** A copy of the referent for `#GETVALUE` (default: the referent itself, copied by the codec). */
   readonly [getValue]?: () => unknown
@@ -94,6 +98,7 @@ const hidden = new Set(["constructor"])
  * it or its prototype chain, up to Object.prototype, whose names do not start
  * with `_`), as CPython's `public_methods`.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const publicMethods = (referent: object): ReadonlyArray<string> => {

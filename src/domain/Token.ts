@@ -9,11 +9,14 @@
  */
 
 /**
+ * The name of one shared object: typeid, address of its manager, and id.
+ *
  * @example
  * ```ts
  * import { Token } from "effect-managers"
  * const token = new Token("dict", "unix:/tmp/m.sock", "7f3a")
  * ```
+ * @category models
  * @since 0.1.0
  */
 export class Token {

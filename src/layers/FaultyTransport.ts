@@ -20,5 +20,5 @@ import { type Faults, make } from "./MemoryTransport.ts"
 
 export type { Faults, PipeFaults } from "./MemoryTransport.ts"
 
-/** @since 0.1.0 */
+/** A memory Transport that injects `faults` into its connections. @category layers @since 0.1.0 */
 export const layer = (faults: Faults): Layer.Layer<Transport> => Layer.effect(Transport, make(faults))

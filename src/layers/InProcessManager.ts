@@ -18,7 +18,7 @@ import * as MemoryTransport from "./MemoryTransport.ts"
 import * as ServerLive from "./ServerLive.ts"
 import * as SyncManagerTypes from "./SyncManagerTypes.ts"
 
-/** @since 0.1.0 */
+/** Options of an in-process manager: the server's options, and the types it serves. @category models @since 0.1.0 */
 export interface InProcessOptions extends Partial<Omit<ServerOptions, "address" | "authkey">> {
   /** Types beyond SyncManager's to serve (your `Registry.define`s). */
   readonly types?: Iterable<Registry.TypeDef> | undefined
@@ -42,6 +42,7 @@ export interface InProcessOptions extends Partial<Omit<ServerOptions, "address" 
  * })
  * Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(InProcessManager.layer())))
  * ```
+ * @category layers
  * @since 0.1.0
  */
 export const layer = (options: InProcessOptions = {}): Layer.Layer<Manager | Server> => {

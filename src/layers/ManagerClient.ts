@@ -18,7 +18,7 @@ import { type ClientConnection, connect, type ConnectOptions, type RequestOption
 import { Proxies } from "./client/Proxies.ts"
 import * as SyncManagerTypes from "./SyncManagerTypes.ts"
 
-/** How a client reaches its manager. @since 0.1.0 */
+/** How a client reaches its manager. @category models @since 0.1.0 */
 export interface ClientOptions extends ConnectOptions {
   /** Types whose proxies this client builds (default: SyncManager's). Add your own registered types. */
   readonly types?: Iterable<Registry.TypeDef> | undefined
@@ -30,6 +30,7 @@ export interface ClientOptions extends ConnectOptions {
  * Connects to a manager; the connection and every proxy in the manager's own
  * scope go when the scope closes.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (options: ClientOptions) =>
@@ -94,6 +95,7 @@ export const make = (options: ClientOptions) =>
 /**
  * A Manager connected to the manager at `options.address`.
  *
+ * @category layers
  * @since 0.1.0
  */
 export const layer = (options: ClientOptions) => Layer.effect(Manager, make(options))

@@ -111,7 +111,7 @@ const describe = (referent: object): string => {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s
 }
 
-/** A store with no Effect around it, for the layer and for tests. @since 0.1.0 */
+/** A store with no Effect around it, for the layer and for tests. @category models @since 0.1.0 */
 export class MemoryStore {
   private readonly slots = new Map<string, Slot>()
   // How many objects each session holds references to.
@@ -353,6 +353,7 @@ const make = Effect.sync(() => {
 /**
  * A fresh in-memory store.
  *
+ * @category layers
  * @since 0.1.0
  */
 export const layer: Layer.Layer<RefcountStore> = Layer.effect(RefcountStore, make)

@@ -16,6 +16,7 @@ import { type ByteSink, makeFramedConnection } from "./FramedConnection.ts"
  * injection (see FaultyTransport). Without faults, bytes arrive on the next
  * microtask, in order.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface PipeFaults {
@@ -31,7 +32,7 @@ export interface PipeFaults {
   readonly silenced?: (() => boolean) | undefined
 }
 
-/** Faults for each new connection: by its number and the direction of the pipe. @since 0.1.0 */
+/** Faults for each new connection: by its number and the direction of the pipe. @category models @since 0.1.0 */
 export type Faults = (connection: number, direction: "toServer" | "toClient") => PipeFaults
 
 interface Pipe {
@@ -143,6 +144,7 @@ let nextPeer = 0
 /**
  * An in-memory Transport whose connections suffer the given faults.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (faults?: Faults) => Effect.sync(() => {
@@ -193,6 +195,7 @@ export const make = (faults?: Faults) => Effect.sync(() => {
  * The in-memory Transport, for a manager and its clients in one process, and
  * for tests.
  *
+ * @category layers
  * @since 0.1.0
  */
 export const layer: Layer.Layer<Transport> = Layer.effect(Transport, make())

@@ -43,6 +43,7 @@ const flushEvery = 8
  * A framed connection over a connected `net.Socket`; `tlsHandshake` when it
  * is a TLS socket we serve whose handshake is still to come.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const fromSocket = (
@@ -131,6 +132,7 @@ export const fromSocket = (
  * time instead of 64 KiB, with no allocation per read; the framing copies
  * what it keeps. Large values arrive in a fraction of the calls.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ReadBuffer {
@@ -292,6 +294,7 @@ const make = Effect.gen(function*() {
  * The socket Transport: `unix:`, `tcp:` (TLS when options give certificates)
  * and `memory:` addresses.
  *
+ * @category layers
  * @since 0.1.0
  */
 export const layer: Layer.Layer<Transport> = Layer.effect(Transport, make)

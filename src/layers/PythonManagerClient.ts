@@ -29,7 +29,7 @@ import type { TransportOptions } from "../services/Transport.ts"
 import { make as connect, type PythonReply } from "./client/PythonConnection.ts"
 import * as SyncManagerTypes from "./SyncManagerTypes.ts"
 
-/** @since 0.1.0 */
+/** How to reach a CPython manager, and the types it registers. @category models @since 0.1.0 */
 export interface PythonClientOptions extends TransportOptions {
   /** The CPython manager's address: `unix:/path` or `tcp:host:port`. */
   readonly address: string
@@ -67,6 +67,7 @@ const parseDebugInfo = (text: string): Array<ObjectInfo> => {
  *   yield* d.set("from node", 1)
  * }).pipe(Effect.scoped, Effect.provide(NodeTransport.layer))
  * ```
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (options: PythonClientOptions) =>
@@ -213,5 +214,5 @@ export const make = (options: PythonClientOptions) =>
     return shape
   })
 
-/** A Manager connected to a CPython manager. @since 0.1.0 */
+/** A Manager connected to a CPython manager. @category layers @since 0.1.0 */
 export const layer = (options: PythonClientOptions) => Layer.effect(Manager, make(options))

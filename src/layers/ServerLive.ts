@@ -26,10 +26,10 @@ import { encodePickle } from "../protocol/pickle/index.ts"
 import { type PeerCodec, servePython } from "./server/PythonDialect.ts"
 import { decodeXmlRpc, encodeXmlRpc } from "../protocol/xmlrpc/index.ts"
 
-/** The default lease grace period. @since 0.1.0 */
+/** The default lease grace period. @category constants @since 0.1.0 */
 export const defaultLeaseGrace = Duration.seconds(3)
 
-/** How long a connection has to authenticate and send its first frame, by default. @since 0.1.0 */
+/** How long a connection has to authenticate and send its first frame, by default. @category defaults @since 0.1.0 */
 export const defaultHandshakeTimeout = Duration.seconds(5)
 
 const isPythonFrame = (first: Uint8Array): boolean => first[0] === 0x80 || first[0] === 0x3c
@@ -40,6 +40,7 @@ const xmlRpc: PeerCodec = { name: "xmlrpclib", decode: (b) => decodeXmlRpc(b), e
 /**
  * Builds a server in the current scope; closing the scope shuts it down.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (options: ServerOptions) =>
@@ -196,6 +197,7 @@ export const make = (options: ServerOptions) =>
  * The Server as a scoped Layer: it serves from when the layer is built until
  * its scope closes (the `get_server().serve_forever()` analogue).
  *
+ * @category layers
  * @since 0.1.0
  */
 export const layer = (options: ServerOptions) => Layer.effect(Server, make(options))

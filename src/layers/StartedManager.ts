@@ -22,7 +22,7 @@ import { Data, Duration, Effect, Exit, Layer, Option, Scope, Stream } from "effe
 import { ChildProcess, type ChildProcessSpawner } from "effect/process"
 import { formatAuthkey } from "../cli/Authkey.ts"
 import { parseAddress } from "../domain/Address.ts"
-import { formatModuleExport, type ModuleExport } from "../cli/ModuleExport.ts"
+import { type ModuleExport, resolveModuleExport } from "../cli/ModuleExport.ts"
 import { Manager, type ManagerShape } from "../services/Manager.ts"
 import type { TypeDef } from "../services/Registry.ts"
 import * as ManagerClient from "./ManagerClient.ts"
@@ -32,6 +32,7 @@ import * as NodeTransport from "./NodeTransport.ts"
  * The manager cannot be started: it already was, it was shut down, or its
  * process failed to come up.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class StartError extends Data.TaggedError("StartError")<{
@@ -43,13 +44,13 @@ export class StartError extends Data.TaggedError("StartError")<{
   }
 }
 
-/** @since 0.1.0 */
+/** Options of a started manager: where it listens, its key, what it serves, and how it shuts down. @category models @since 0.1.0 */
 export interface StartOptions {
   /** Where the server listens (default: a fresh Unix socket in the temp directory). */
   readonly address?: string | undefined
   /** The shared key (default: 32 random bytes). */
   readonly authkey?: Uint8Array | undefined
-  /** The types to serve besides SyncManager's: a module and export (`./types.ts#types`). */
+  /** The types to serve besides SyncManager's: a module and export (`./types.ts#types`; a relative path is taken from the working directory). */
   readonly registry?: string | ModuleExport | undefined
   /** The same types, for the client's typed proxies. */
   readonly types?: Iterable<TypeDef> | undefined
@@ -62,7 +63,7 @@ export interface StartOptions {
   readonly maxFrameSize?: number | undefined
 }
 
-/** How the server process ended. @since 0.1.0 */
+/** How the server process ended. @category models @since 0.1.0 */
 export interface Stopped {
   /** 0 after a graceful shutdown; otherwise the exit code, or undefined when a signal ended it. */
   readonly exitCode: number | undefined
@@ -70,7 +71,7 @@ export interface Stopped {
   readonly signal: "SIGTERM" | "SIGKILL" | undefined
 }
 
-/** @since 0.1.0 */
+/** A manager process: started once, shut down once, with its address and pid. @category models @since 0.1.0 */
 export interface ManagerProcess {
   /** Starts the server and connects to it. Fails when started before or shut down. */
   readonly start: Effect.Effect<ManagerShape, StartError>
@@ -84,6 +85,8 @@ export interface ManagerProcess {
   readonly authkey: Uint8Array
 }
 
+export type { ModuleExport } from "../cli/ModuleExport.ts"
+
 const removeSocketFile = (address: string) => {
   const parsed = parseAddress(address)
   if (parsed?._tag !== "unix" || parsed.path.startsWith("\0")) return
@@ -94,9 +97,11 @@ const removeSocketFile = (address: string) => {
   }
 }
 
+// The command line's own entry: it runs the build when installed, the sources in a checkout.
 const binPath = fileURLToPath(new URL("../../bin/effect-managers.js", import.meta.url))
 
-const spec = (m: string | ModuleExport) => (typeof m === "string" ? m : formatModuleExport(m))
+// The child may not share our working directory's meaning: a relative module is the caller's.
+const spec = (m: string | ModuleExport) => resolveModuleExport(m)
 
 const secondsOf = (d: Duration.Input) => Duration.toMillis(Duration.fromInputUnsafe(d)) / 1000
 
@@ -115,6 +120,7 @@ const secondsOf = (d: Duration.Input) => Duration.toMillis(Duration.fromInputUns
  *   yield* q.put("hello")
  * }).pipe(Effect.scoped, Effect.provide(StartedManager.services))
  * ```
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (options: StartOptions = {}) =>
@@ -211,13 +217,14 @@ export const make = (options: StartOptions = {}) =>
     return processHandle
   })
 
-/** What starting managers needs: Node's child processes. @since 0.1.0 */
+/** What starting managers needs: Node's child processes. @category layers @since 0.1.0 */
 export const services = NodeServices.layer
 
 /**
  * A Manager whose server runs in a child process, started with the layer and
  * shut down when the layer's scope closes.
  *
+ * @category layers
  * @since 0.1.0
  */
 export const layer = (options: StartOptions = {}) =>

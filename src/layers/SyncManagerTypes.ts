@@ -54,6 +54,7 @@ const queue: Omit<TypeDef<string, [maxsize?: number], QueueProxy>, "typeid"> = {
 /**
  * Every SyncManager type by typeid.
  *
+ * @category registry
  * @since 0.1.0
  */
 export const types = {
@@ -200,7 +201,7 @@ export const types = {
   } as TypeDef<"Iterator", [], IteratorProxy>
 }
 
-/** The SyncManager types, for `Registry.layer`. @since 0.1.0 */
+/** The SyncManager types, for `Registry.layer`. @category registry @since 0.1.0 */
 export const all: ReadonlyArray<TypeDef> = Object.values(types)
 
 /**
@@ -215,6 +216,7 @@ export const all: ReadonlyArray<TypeDef> = Object.values(types)
  * const theQueue = SyncManager.referent("Queue")
  * export const types = [Registry.alias("get_queue", SyncManager.types.Queue, () => theQueue)]
  * ```
+ * @category constructors
  * @since 0.1.0
  */
 export const referent = <K extends Exclude<keyof typeof types, "Iterator">>(

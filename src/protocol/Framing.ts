@@ -16,6 +16,7 @@ export const handshakeMaxFrameSize = 256
 /**
  * A frame whose declared length is over the cap, or a malformed header.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class FrameError extends Data.TaggedError("FrameError")<{

@@ -22,6 +22,7 @@ const legacyLengths = new Set([16, 20])
  * The peer failed the challenge, or rejected ours. The message never
  * contains the key.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class AuthenticationError extends Data.TaggedError("AuthenticationError")<{

@@ -16,6 +16,7 @@ import { registerProtocolError } from "./WireErrors.ts"
 /**
  * A frame that is not a valid message of the dialect it claims.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class ProtocolError extends Data.TaggedError("ProtocolError")<{

@@ -10,10 +10,11 @@ import { Data } from "effect"
 import { LimitExceeded, RemoteError } from "../domain/ManagerErrors.ts"
 import { pythonErrorClasses } from "../domain/PythonErrors.ts"
 
-/** The wire form of an error: `[tag, message, fields]` (tag "" for an untagged Error). @since 0.1.0 */
+/** The wire form of an error: `[tag, message, fields]` (tag "" for an untagged Error). @category models @since 0.1.0 */
 export type WireError = readonly [tag: string, message: string, fields: Record<string, unknown>]
 
-type ErrorClass = new(fields: any) => Error
+/** A class of errors built from their fields, as `Data.TaggedError` classes are. @category models @since 0.1.0 */
+export type ErrorClass = new(fields: any) => Error
 
 const classes = new Map<string, ErrorClass>()
 for (const cls of Object.values(pythonErrorClasses)) classes.set(new cls({ args: [], message: "" })._tag, cls)
@@ -38,7 +39,7 @@ const ownFields = (e: Error): Record<string, unknown> => {
 /** An error whose tag the receiver has no class for. @since 0.1.0 */
 export class UnknownTaggedError extends Data.Error<{ readonly _tag: string; readonly message: string }> {}
 
-/** @since 0.1.0 */
+/** Tagged error classes known by their tag, so that an error crossing the wire is rebuilt as an instance of its class. @category errors @since 0.1.0 */
 export const ErrorRegistry = {
   /** Makes a tagged error class known by its tag, so it is rebuilt as an instance of it. */
   register(cls: ErrorClass, tag: string): void {

@@ -11,7 +11,7 @@ import type { RuntimeError, ValueError } from "../domain/PythonErrors.ts"
 import { BaseProxy } from "./BaseProxy.ts"
 import { type BlockingOptions, toSeconds } from "./Timeouts.ts"
 
-/** Options of `acquire`. @since 0.1.0 */
+/** Options of `acquire`. @category models @since 0.1.0 */
 export interface AcquireOptions {
   /** false: give up at once when not available (default true). */
   readonly blocking?: boolean | undefined
@@ -24,7 +24,7 @@ const acquireArgs = (options: AcquireOptions): ReadonlyArray<unknown> => {
   return timeout === null ? [options.blocking ?? true] : [options.blocking ?? true, timeout]
 }
 
-/** @since 0.1.0 */
+/** What every lock-like proxy offers: `acquire`, `release` and `withLock`. @category proxies @since 0.1.0 */
 export class AcquirerProxy extends BaseProxy {
   /** Acquires, waiting as allowed; true when acquired. */
   acquire(options: AcquireOptions = {}): Effect.Effect<boolean, ValueError | CallError> {
@@ -48,17 +48,17 @@ export class AcquirerProxy extends BaseProxy {
   }
 }
 
-/** The proxy of a shared Lock. @since 0.1.0 */
+/** The proxy of a shared Lock. @category proxies @since 0.1.0 */
 export class LockProxy extends AcquirerProxy {
   locked(): Effect.Effect<boolean, CallError> {
     return this.call("locked")
   }
 }
 
-/** The proxy of a shared RLock: re-entrant for the fiber that holds it. @since 0.1.0 */
+/** The proxy of a shared RLock: re-entrant for the fiber that holds it. @category proxies @since 0.1.0 */
 export class RLockProxy extends AcquirerProxy {}
 
-/** The proxy of a shared Semaphore or BoundedSemaphore. @since 0.1.0 */
+/** The proxy of a shared Semaphore or BoundedSemaphore. @category proxies @since 0.1.0 */
 export class SemaphoreProxy extends AcquirerProxy {
   /** Gives back `n` permits (ValueError past a BoundedSemaphore's initial value). */
   releaseN(n: number): Effect.Effect<void, ValueError | CallError> {

@@ -14,7 +14,7 @@ import type { ProxyCore } from "./ProxyCore.ts"
 type Success<T> = T extends Effect.Effect<infer A, any, any> ? A : T extends PromiseLike<infer A> ? A : T
 type Failure<T> = T extends Effect.Effect<any, infer E, any> ? E : never
 
-/** The proxy side of one referent method. @since 0.1.0 */
+/** The proxy side of one referent method: its arguments, and an Effect of its result. @category proxies @since 0.1.0 */
 export type ProxyMethod<F> = F extends CallerMethod<infer Args, infer R>
   ? (...args: Args) => Effect.Effect<Success<R>, Failure<R> | CallError>
   : F extends (...args: infer Args) => infer R ? (...args: Args) => Effect.Effect<Success<R>, Failure<R> | CallError>
@@ -25,13 +25,14 @@ export type ProxyMethod<F> = F extends CallerMethod<infer Args, infer R>
  * arguments and giving an Effect of its result (a Promise or Effect result is
  * unwrapped; an Effect's error becomes the call's error).
  *
+ * @category proxies
  * @since 0.1.0
  */
 export type AutoProxyOf<R> = BaseProxy & { readonly [K in keyof R]: ProxyMethod<R[K]> }
 
 const reserved = new Set(["core", "token", "typeid", "exposed", "callMethod", "releaseProxy", "isReleased", "constructor"])
 
-/** @since 0.1.0 */
+/** A proxy with a method for each name the server exposes (CPython's AutoProxy). @category proxies @since 0.1.0 */
 export class AutoProxy extends BaseProxy {
   constructor(core: ProxyCore, methodToTypeid: Readonly<Record<string, string>> = {}) {
     super(core)

@@ -9,7 +9,7 @@ import type { BrokenBarrierError } from "../domain/PythonErrors.ts"
 import { BaseProxy } from "./BaseProxy.ts"
 import { type BlockingOptions, toSeconds } from "./Timeouts.ts"
 
-/** @since 0.1.0 */
+/** The proxy of a shared Barrier. @category proxies @since 0.1.0 */
 export class BarrierProxy extends BaseProxy {
   /** Waits for the other parties; gives this caller's arrival index (0 .. parties - 1). */
   wait(timeout?: BlockingOptions["timeout"]): Effect.Effect<number, BrokenBarrierError | CallError> {

@@ -14,7 +14,7 @@ import type { Token } from "../domain/Token.ts"
 import { registerTokenCarrier } from "../protocol/ValueCodec.ts"
 import type { CallOptions, ProxyCore } from "./ProxyCore.ts"
 
-/** @since 0.1.0 */
+/** The base of every proxy: its token, typeid, exposed methods, `callMethod`, `getValue` and release. @category proxies @since 0.1.0 */
 export class BaseProxy {
   /** @internal */
   readonly core: ProxyCore
@@ -82,5 +82,5 @@ export class BaseProxy {
 // A proxy inside a value (an argument, or stored in a shared container) travels as its token.
 registerTokenCarrier(BaseProxy, (p) => p.token)
 
-/** @since 0.1.0 */
+/** Whether a value is a proxy. @category guards @since 0.1.0 */
 export const isProxy = (u: unknown): u is BaseProxy => u instanceof BaseProxy

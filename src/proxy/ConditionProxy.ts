@@ -11,7 +11,7 @@ import type { RuntimeError } from "../domain/PythonErrors.ts"
 import { AcquirerProxy } from "./AcquirerProxy.ts"
 import { type BlockingOptions, toSeconds } from "./Timeouts.ts"
 
-/** @since 0.1.0 */
+/** The proxy of a shared Condition: a lock with `wait`, `waitFor`, `notify` and `notifyAll`. @category proxies @since 0.1.0 */
 export class ConditionProxy extends AcquirerProxy {
   /** Waits for a notify (true) or the timeout (false). The caller must hold the lock. */
   wait(timeout?: BlockingOptions["timeout"]): Effect.Effect<boolean, RuntimeError | CallError> {

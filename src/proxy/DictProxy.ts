@@ -13,6 +13,8 @@ import { BaseProxy } from "./BaseProxy.ts"
 import type { IteratorProxy } from "./IteratorProxy.ts"
 
 /**
+ * The proxy of a shared dict.
+ *
  * @example
  * ```ts
  * import { Effect } from "effect"
@@ -25,6 +27,7 @@ import type { IteratorProxy } from "./IteratorProxy.ts"
  *   const ada = yield* scores.get("ada") // Option.some(36)
  * })
  * ```
+ * @category proxies
  * @since 0.1.0
  */
 export class DictProxy<K = unknown, V = unknown> extends BaseProxy {

@@ -8,7 +8,7 @@ import type { CallError } from "../domain/ManagerErrors.ts"
 import { BaseProxy } from "./BaseProxy.ts"
 import { type BlockingOptions, toSeconds } from "./Timeouts.ts"
 
-/** @since 0.1.0 */
+/** The proxy of a shared Event. @category proxies @since 0.1.0 */
 export class EventProxy extends BaseProxy {
   set(): Effect.Effect<void, CallError> {
     return this.call("set")

@@ -8,7 +8,7 @@ import type { CallError } from "../domain/ManagerErrors.ts"
 import type { StopIteration } from "../domain/PythonErrors.ts"
 import { BaseProxy } from "./BaseProxy.ts"
 
-/** @since 0.1.0 */
+/** The proxy of a shared iterator (a generator, or the iterator of a container). @category proxies @since 0.1.0 */
 export class IteratorProxy<A = unknown> extends BaseProxy {
   /** The next item, or StopIteration when done. */
   next(): Effect.Effect<A, StopIteration | CallError> {

@@ -12,7 +12,7 @@ import { Slice } from "../domain/values/PyObjects.ts"
 import { BaseProxy } from "./BaseProxy.ts"
 import type { IteratorProxy } from "./IteratorProxy.ts"
 
-/** @since 0.1.0 */
+/** The proxy of a shared list, with Python's list methods and negative indices. @category proxies @since 0.1.0 */
 export class ListProxy<A = unknown> extends BaseProxy {
   /** `l[index]`; negative indices count from the end. */
   get(index: number): Effect.Effect<A, IndexError | CallError> {

@@ -9,7 +9,7 @@ import type { AttributeError } from "../domain/PythonErrors.ts"
 import type { NamespaceValue } from "../domain/values/PyObjects.ts"
 import { BaseProxy } from "./BaseProxy.ts"
 
-/** @since 0.1.0 */
+/** The proxy of a shared Namespace, typed by its attributes. @category proxies @since 0.1.0 */
 export class NamespaceProxy<T extends Record<string, unknown> = Record<string, unknown>> extends BaseProxy {
   /** An attribute, or AttributeError when it is not set. */
   get<K extends keyof T & string>(name: K): Effect.Effect<T[K], AttributeError | CallError> {

@@ -6,17 +6,17 @@
  *
  * @since 0.1.0
  */
-import type { Effect, Scope } from "effect"
+import { Context, type Effect, type Scope } from "effect"
 import type { CallError } from "../domain/ManagerErrors.ts"
 import type { Token } from "../domain/Token.ts"
 
-/** Options of one call. @since 0.1.0 */
+/** Options of one call. @category models @since 0.1.0 */
 export interface CallOptions {
   /** Keyword arguments, for methods that take them (CPython's `**kwds`). */
   readonly kwargs?: Readonly<Record<string, unknown>> | undefined
 }
 
-/** @since 0.1.0 */
+/** What a proxy is built on: its token, exposed methods, calls and release. @category proxies @since 0.1.0 */
 export interface ProxyCore {
   readonly token: Token
   /** The methods the server lets this proxy call. */
@@ -40,3 +40,17 @@ export interface ProxyCore {
 
 /** The error type a call adds to the referent's own errors. @since 0.1.0 */
 export type { CallError }
+
+/**
+ * Who a call is made for, as the server's locks see it (which caller holds
+ * an RLock or a Condition's lock). Unset, it is the calling fiber; code whose
+ * one logical caller spans fibers, as the Promise API's `withLock` does, sets
+ * it for the calls it makes.
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export const CurrentCaller: Context.Reference<number | undefined> = Context.Reference<number | undefined>(
+  "effect-managers/ProxyCore/CurrentCaller",
+  { defaultValue: () => undefined }
+)

@@ -13,6 +13,8 @@ import { BaseProxy } from "./BaseProxy.ts"
 import { type BlockingOptions, toSeconds } from "./Timeouts.ts"
 
 /**
+ * The proxy of a shared Queue or JoinableQueue.
+ *
  * @example
  * ```ts
  * import { Effect } from "effect"
@@ -25,6 +27,7 @@ import { type BlockingOptions, toSeconds } from "./Timeouts.ts"
  *   const job = yield* jobs.get({ timeout: "1 second" })
  * })
  * ```
+ * @category proxies
  * @since 0.1.0
  */
 export class QueueProxy<A = unknown> extends BaseProxy {

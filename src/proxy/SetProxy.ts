@@ -9,7 +9,7 @@ import type { KeyError } from "../domain/PythonErrors.ts"
 import type { PySet } from "../domain/values/PySet.ts"
 import { BaseProxy } from "./BaseProxy.ts"
 
-/** @since 0.1.0 */
+/** The proxy of a shared set. @category proxies @since 0.1.0 */
 export class SetProxy<A = unknown> extends BaseProxy {
   add(item: A): Effect.Effect<void, CallError> {
     return this.call("add", item)

@@ -10,7 +10,7 @@ import { Duration } from "effect"
 export const toSeconds = (timeout: Duration.Input | null | undefined): number | null =>
   timeout === null || timeout === undefined ? null : Duration.toMillis(Duration.fromInputUnsafe(timeout)) / 1000
 
-/** Options of a blocking call. @since 0.1.0 */
+/** Options of a blocking call. @category models @since 0.1.0 */
 export interface BlockingOptions {
   /** false: fail or give up at once instead of waiting (default true). */
   readonly block?: boolean | undefined

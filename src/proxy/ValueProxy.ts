@@ -9,7 +9,7 @@ import type { IndexError, OverflowError, TypeError } from "../domain/PythonError
 import { type PyArray, Slice, type ValueCopy } from "../domain/values/PyObjects.ts"
 import { BaseProxy } from "./BaseProxy.ts"
 
-/** @since 0.1.0 */
+/** The proxy of a shared Value (one typed item). @category proxies @since 0.1.0 */
 export class ValueProxy<A = unknown> extends BaseProxy {
   get(): Effect.Effect<A, CallError> {
     return this.call("get")
@@ -22,7 +22,7 @@ export class ValueProxy<A = unknown> extends BaseProxy {
   }
 }
 
-/** @since 0.1.0 */
+/** The proxy of a shared Array (typed items of one typecode). @category proxies @since 0.1.0 */
 export class ArrayProxy<A extends number | bigint | string = number> extends BaseProxy {
   get(index: number): Effect.Effect<A, IndexError | CallError> {
     return this.call("__getitem__", index)

@@ -30,10 +30,10 @@ import type { ArrayProxy, ValueProxy } from "../proxy/ValueProxy.ts"
 import type { ArgsOf, ProxyOf, TypeDef } from "./Registry.ts"
 import type { ServerStats } from "./Server.ts"
 
-/** What creating a shared object may fail with. @since 0.1.0 */
+/** What creating a shared object may fail with. @category models @since 0.1.0 */
 export type CreateError = CallError | PythonError
 
-/** @since 0.1.0 */
+/** What a Manager offers: a constructor per SyncManager type, `create` for registered types, `proxy` for tokens, and the manager's own requests. @category models @since 0.1.0 */
 export interface ManagerShape {
   /** The manager's address. */
   readonly address: string
@@ -93,6 +93,8 @@ export interface ManagerShape {
 }
 
 /**
+ * The Manager service: creates shared objects and hands back proxies to them.
+ *
  * @example
  * ```ts
  * import { Effect } from "effect"
@@ -107,6 +109,7 @@ export interface ManagerShape {
  *
  * Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(InProcessManager.layer())))
  * ```
+ * @category services
  * @since 0.1.0
  */
 export class Manager extends Context.Service<Manager, ManagerShape>()("effect-managers/Manager") {}

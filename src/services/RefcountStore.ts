@@ -16,6 +16,7 @@ import type { ObjectInfo } from "../domain/ObjectInfo.ts"
 /**
  * A live object and its references.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Entry {
@@ -35,6 +36,7 @@ export interface Entry {
 /**
  * An object id that is not live on this manager.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class UnknownObject extends Data.TaggedError("UnknownObject")<{ readonly id: string }> {
@@ -46,6 +48,7 @@ export class UnknownObject extends Data.TaggedError("UnknownObject")<{ readonly 
 /**
  * A decref for a reference its holder does not have (a double release).
  *
+ * @category errors
  * @since 0.1.0
  */
 export class RefcountError extends Data.TaggedError("RefcountError")<{
@@ -57,7 +60,7 @@ export class RefcountError extends Data.TaggedError("RefcountError")<{
   }
 }
 
-/** @since 0.1.0 */
+/** The RefcountStore service: the shared objects a manager holds, and who holds references to them. @category services @since 0.1.0 */
 export class RefcountStore extends Context.Service<RefcountStore, {
   /** The entry for an id, read on every call (synchronous on purpose: it is the hot path). */
   readonly getUnsafe: (id: string) => Entry | undefined

@@ -16,6 +16,7 @@ import type { ProxyCore } from "../proxy/ProxyCore.ts"
 /**
  * A registered type.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface TypeDef<Id extends string = string, Args extends ReadonlyArray<any> = ReadonlyArray<any>, P = unknown> {
@@ -54,9 +55,9 @@ export interface TypeDef<Id extends string = string, Args extends ReadonlyArray<
   readonly makeProxy?: ((core: ProxyCore) => P) | undefined
 }
 
-/** The proxy type of a TypeDef. @since 0.1.0 */
+/** The proxy type of a TypeDef. @category type-level @since 0.1.0 */
 export type ProxyOf<D> = D extends TypeDef<any, any, infer P> ? P : never
-/** The create arguments of a TypeDef. @since 0.1.0 */
+/** The create arguments of a TypeDef. @category type-level @since 0.1.0 */
 export type ArgsOf<D> = D extends TypeDef<any, infer A, any> ? A : never
 
 const exposedByClass = new WeakMap<object, ReadonlySet<string>>()
@@ -66,6 +67,7 @@ const exposedByDef = new WeakMap<TypeDef, ReadonlySet<string>>()
  * The methods a referent exposes under a TypeDef: the declared list, or its
  * public methods, plus the methods of method_to_typeid (as CPython adds them).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const exposedOf = (def: TypeDef, referent: object): ReadonlySet<string> => {
@@ -89,10 +91,10 @@ export const exposedOf = (def: TypeDef, referent: object): ReadonlySet<string> =
   return set
 }
 
-/** The methods of T. @since 0.1.0 */
+/** The methods of T. @category type-level @since 0.1.0 */
 export type MethodKeys<T> = { [K in keyof T]: T[K] extends (...args: any) => any ? K : never }[keyof T] & string
 
-/** The methods of T a proxy can call: functions whose names do not start with `_`. @since 0.1.0 */
+/** The methods of T a proxy can call: functions whose names do not start with `_`. @category type-level @since 0.1.0 */
 export type PublicMethodKeys<T> = {
   [K in keyof T]: K extends `_${string}` ? never : T[K] extends (...args: any) => any ? K : never
 }[keyof T] & string
@@ -113,6 +115,7 @@ export type PublicMethodKeys<T> = {
  * export const CounterType = Registry.define("Counter", { create: () => new Counter() })
  * // manager.create(CounterType) gives a proxy with increment(by): Effect<number, ...>
  * ```
+ * @category constructors
  * @since 0.1.0
  */
 export const define = <
@@ -144,6 +147,7 @@ export const define = <
  * // client side: the server's get_queue hands every client the same Queue
  * const GetQueue = Registry.alias("get_queue", SyncManager.types.Queue)
  * ```
+ * @category constructors
  * @since 0.1.0
  */
 export const alias = <const Id extends string, D extends TypeDef, Args extends ReadonlyArray<any> = []>(
@@ -164,6 +168,7 @@ import type { AutoProxyOf } from "../proxy/AutoProxy.ts"
 /**
  * The types a manager serves, by typeid.
  *
+ * @category services
  * @since 0.1.0
  */
 export class Registry extends Context.Service<Registry, {
@@ -175,6 +180,7 @@ export class Registry extends Context.Service<Registry, {
  * A registry of the given types; a later TypeDef with the same typeid
  * replaces an earlier one.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (types: Iterable<TypeDef>): Registry["Service"] => {
@@ -183,5 +189,5 @@ export const make = (types: Iterable<TypeDef>): Registry["Service"] => {
   return { get: (typeid) => byId.get(typeid), types: [...byId.values()] }
 }
 
-/** @since 0.1.0 */
+/** The Registry service holding `types`. @category layers @since 0.1.0 */
 export const layer = (types: Iterable<TypeDef>): Layer.Layer<Registry> => Layer.succeed(Registry, make(types))

@@ -13,7 +13,7 @@ import type { Duration, Effect } from "effect"
 import { Context } from "effect"
 import type { ObjectInfo } from "../domain/ObjectInfo.ts"
 
-/** How a server listens and what it allows. @since 0.1.0 */
+/** How a server listens and what it allows. @category models @since 0.1.0 */
 export interface ServerOptions {
   /** `memory:name`, `unix:/path` or `tcp:host:port` (port 0 picks a free port). */
   readonly address: string
@@ -94,7 +94,7 @@ export interface ServerStats {
   }
 }
 
-/** @since 0.1.0 */
+/** The Server service: a manager serving its shared objects on an address. @category services @since 0.1.0 */
 export class Server extends Context.Service<Server, {
   /** The address bound (with the real port for `tcp:host:0`). */
   readonly address: string

@@ -17,6 +17,7 @@ import type { FrameError } from "../protocol/Framing.ts"
  * A transport-level failure: an address it cannot use, a listen or connect
  * that failed.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class TransportError extends Data.TaggedError("TransportError")<{
@@ -33,6 +34,7 @@ export class TransportError extends Data.TaggedError("TransportError")<{
 /**
  * The connection is closed: by the peer, by us, or by a network failure.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class ConnectionClosed extends Data.TaggedError("ConnectionClosed")<{
@@ -47,6 +49,7 @@ export class ConnectionClosed extends Data.TaggedError("ConnectionClosed")<{
 /**
  * One end of a connection, carrying frames in order.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Connection {
@@ -80,6 +83,7 @@ export interface Connection {
 /**
  * A bound address that accepts connections.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Listener {
@@ -89,7 +93,7 @@ export interface Listener {
   readonly accept: Effect.Effect<Connection>
 }
 
-/** Options shared by listen and connect. @since 0.1.0 */
+/** Options shared by listen and connect. @category models @since 0.1.0 */
 export interface TransportOptions {
   /** The cap on a frame's payload, checked before allocation (default 64 MiB). */
   readonly maxFrameSize?: number | undefined
@@ -103,6 +107,8 @@ export interface TransportOptions {
 }
 
 /**
+ * The Transport service: listens on and connects to addresses, giving frame-level connections.
+ *
  * @example
  * ```ts
  * import { Effect } from "effect"
@@ -115,6 +121,7 @@ export interface TransportOptions {
  *   client.sendUnsafe(new TextEncoder().encode("hello"))
  * }).pipe(Effect.scoped, Effect.provide(MemoryTransport.layer))
  * ```
+ * @category services
  * @since 0.1.0
  */
 export class Transport extends Context.Service<Transport, {

@@ -20,13 +20,15 @@ const mapKeys = Map.prototype.keys
 const mapEntries = Map.prototype.entries
 
 /**
+ * A Map with Python's key equality (a Python dict).
+ *
  * @example
  * ```ts
  * import { PyDict, Tuple } from "effect-managers"
- * const d = new PyDict([[Tuple.of(1, 2), "a"]])
- * d.get(Tuple.of(1, 2)) // "a"
- * d.has(1.0) === d.has(1) // true
+ * const d = new PyDict<Tuple<number>, string>([[Tuple.of(1, 2), "a"]])
+ * d.get(Tuple.of(1, 2)) // "a": an equal tuple is the same key, as in Python
  * ```
+ * @category values
  * @since 0.1.0
  */
 export class PyDict<K = unknown, V = unknown> extends Map<K, V> {

@@ -12,6 +12,7 @@
  * plain numbers; this box keeps `1.0` from becoming the int `1` when a CPython
  * peer writes it and reads it back. JS peers receive it as a number.
  *
+ * @category values
  * @since 0.1.0
  */
 export class PyFloat {
@@ -27,10 +28,10 @@ export class PyFloat {
   }
 }
 
-/** A Python `bytearray`: mutable bytes, distinct from `bytes` (a plain Uint8Array). @since 0.1.0 */
+/** A Python `bytearray`: mutable bytes, distinct from `bytes` (a plain Uint8Array). @category values @since 0.1.0 */
 export class ByteArray extends Uint8Array {}
 
-/** A Python `slice(start, stop, step)`. @since 0.1.0 */
+/** A Python `slice(start, stop, step)`. @category values @since 0.1.0 */
 export class Slice {
   readonly start: number | null
   readonly stop: number | null
@@ -69,6 +70,7 @@ export class PyRange {
 /**
  * A Python `array.array`: a typecode (`"i"`, `"d"`, ...) and its items.
  *
+ * @category values
  * @since 0.1.0
  */
 export class PyArray {
@@ -83,6 +85,7 @@ export class PyArray {
 /**
  * A copy of a shared Namespace: its attributes as own properties.
  *
+ * @category values
  * @since 0.1.0
  */
 export class NamespaceValue {
@@ -91,7 +94,7 @@ export class NamespaceValue {
   }
 }
 
-/** A copy of a shared Value: its typecode and value. @since 0.1.0 */
+/** A copy of a shared Value: its typecode and value. @category values @since 0.1.0 */
 export class ValueCopy {
   readonly typecode: string
   readonly value: unknown
@@ -106,6 +109,7 @@ export class ValueCopy {
  * into this inert record and can be written back unchanged; nothing in it is
  * ever called.
  *
+ * @category values
  * @since 0.1.0
  */
 export class PyObject {

@@ -7,12 +7,15 @@
 import { hashKey } from "./HashKey.ts"
 
 /**
+ * A Set with Python's element equality (a Python set).
+ *
  * @example
  * ```ts
  * import { PySet, Tuple } from "effect-managers"
  * const s = new PySet([Tuple.of(1, 2)])
  * s.has(Tuple.of(1, 2)) // true
  * ```
+ * @category values
  * @since 0.1.0
  */
 export class PySet<T = unknown> extends Set<T> {
@@ -65,7 +68,7 @@ export class PySet<T = unknown> extends Set<T> {
   }
 }
 
-/** A Python `frozenset`. @since 0.1.0 */
+/** A Python `frozenset`. @category values @since 0.1.0 */
 export class FrozenSet<T = unknown> extends PySet<T> {
   readonly frozen = true as const
 }

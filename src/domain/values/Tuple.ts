@@ -12,9 +12,10 @@
  * @example
  * ```ts
  * import { Tuple } from "effect-managers"
- * const key = Tuple.of("x", 1)
+ * const key = Tuple.of<string | number>("x", 1)
  * const [name, n] = key
  * ```
+ * @category values
  * @since 0.1.0
  */
 export class Tuple<T = unknown> extends Array<T> {

@@ -18,7 +18,7 @@ import { CallTimeout, ProxyReleased, RemoteError } from "../../domain/ManagerErr
 import { Token } from "../../domain/Token.ts"
 import { AutoProxy } from "../../proxy/AutoProxy.ts"
 import type { BaseProxy } from "../../proxy/BaseProxy.ts"
-import type { CallOptions, ProxyCore } from "../../proxy/ProxyCore.ts"
+import { type CallOptions, CurrentCaller, type ProxyCore } from "../../proxy/ProxyCore.ts"
 import type { Registry } from "../../services/Registry.ts"
 import type { Request } from "../../protocol/Messages.ts"
 import type { ClientConnection, Received, RequestOptions } from "./ClientConnection.ts"
@@ -185,7 +185,7 @@ export class Proxies {
           method,
           args,
           kwargs: options?.kwargs ?? null,
-          caller: fiber.id
+          caller: fiber.getRef(CurrentCaller) ?? fiber.id
         }), scope, { cancellable: true, onAbandoned: (received) => this.undoCall(sent!)(received) })
       })
       if (ctx.callTimeout === undefined) return effect

@@ -23,7 +23,12 @@ export type SyncConstructors = Pick<
  *
  * @example
  * ```ts
- * const shape: ManagerShape = { ...syncConstructors(create), dict: ..., Namespace: ... }
+ * import { Effect } from "effect"
+ * import { syncConstructors } from "./SyncConstructors.ts"
+ *
+ * // A client's list, Queue, Lock, ... given its create (this one names what it would create).
+ * const { Queue } = syncConstructors((typeid, args) => Effect.die(`would create ${typeid}(${args.join(", ")})`))
+ * const program = Queue({ maxsize: 10 })
  * ```
  *
  * @since 0.1.0

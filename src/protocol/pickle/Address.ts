@@ -17,9 +17,13 @@ const isPort = (u: unknown): u is number => typeof u === "number" && Number.isIn
  *
  * @example
  * ```ts
- * addressFromPython(Tuple.of("127.0.0.1", 5000)) // "tcp:127.0.0.1:5000"
+ * import { Tuple } from "effect-managers"
+ * import { addressFromPython } from "effect-managers/protocol/pickle"
+ *
+ * addressFromPython(Tuple.of<string | number>("127.0.0.1", 5000)) // "tcp:127.0.0.1:5000"
  * addressFromPython("/tmp/m.sock")             // "unix:/tmp/m.sock"
  * ```
+ * @category conversions
  * @since 0.1.0
  */
 export const addressFromPython = (u: unknown): string | undefined => {
@@ -34,6 +38,7 @@ export const addressFromPython = (u: unknown): string | undefined => {
  * after the last colon, so IPv6 hosts need no brackets (`tcp:::1:5000`);
  * brackets are accepted and dropped.
  *
+ * @category conversions
  * @since 0.1.0
  */
 export const addressToPython = (address: string): string | Tuple<string | number> | undefined => {

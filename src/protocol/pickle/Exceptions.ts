@@ -141,6 +141,7 @@ const states = new WeakMap<object, unknown>()
  * as `{'__notes__': [...]}` or, on 3.12+, AttributeError's
  * `{'name': ..., 'args': ...}`), if any. It is written back with the error.
  *
+ * @category conversions
  * @since 0.1.0
  */
 export const exceptionState = (error: object): unknown => states.get(error)
@@ -149,6 +150,7 @@ export const exceptionState = (error: object): unknown => states.get(error)
  * Attaches a `__dict__` to an error so the encoder writes it as BUILD state
  * (for example `{'__notes__': ['retry later']}` as a PyDict).
  *
+ * @category conversions
  * @since 0.1.0
  */
 export const setExceptionState = (error: object, state: unknown): void => {

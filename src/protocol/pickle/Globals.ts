@@ -23,7 +23,7 @@ import { arrayItemsFromBytes, arrayItemsFromInitializer, arrayItemsFromMachineFo
 import { isExceptionGlobal, makeException } from "./Exceptions.ts"
 import { PyGlobal, PyNewObject } from "./Records.ts"
 
-/** What the decoder learns about a proxy it read (`RebuildProxy(...)`). @since 0.1.0 */
+/** What the decoder learns about a proxy it read (`RebuildProxy(...)`). @category models @since 0.1.0 */
 export interface ProxyInfo {
   /** `ListProxy`, `AutoProxy`, ... for classes of `multiprocessing.managers`; `module.Name` otherwise. */
   readonly proxyClass: string

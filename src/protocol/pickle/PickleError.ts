@@ -10,6 +10,8 @@
 import { Data } from "effect"
 
 /**
+ * The one failure of the pickle codec: what was wrong, and where.
+ *
  * @example
  * ```ts
  * import { decodePickle, PickleError } from "effect-managers/protocol/pickle"
@@ -19,6 +21,7 @@ import { Data } from "effect"
  *   if (e instanceof PickleError) console.log(e.reason, e.offset)
  * }
  * ```
+ * @category errors
  * @since 0.1.0
  */
 export class PickleError extends Data.TaggedError("PickleError")<{

@@ -27,6 +27,7 @@ import { readTextOpcode } from "./TextOpcodes.ts"
  * Limits and hooks for `decodePickle`. The defaults suit manager traffic;
  * raise them for peers that legitimately send very large values.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface DecodeOptions {
@@ -61,6 +62,7 @@ const CHEAP_MESSAGE_WEIGHT = 10_000
  * How many times `decodePickle` has been called in this process. Tests use
  * it to prove that no frame reached the codec before authentication.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const pickleDecodeCount = (): number => decodeCount
@@ -467,6 +469,7 @@ class Reader extends DecodeStack {
  * The whole input must be one pickle: bytes after STOP are an error.
  *
  * @throws PickleError for anything it will not decode; never another error.
+ * @category codecs
  * @since 0.1.0
  */
 export const decodePickle = (bytes: Uint8Array, options?: DecodeOptions): unknown => {
@@ -484,6 +487,7 @@ export const decodePickle = (bytes: Uint8Array, options?: DecodeOptions): unknow
 /**
  * `decodePickle` as an Effect.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const decodePickleEffect = (bytes: Uint8Array, options?: DecodeOptions): Effect.Effect<unknown, PickleError> =>

@@ -26,6 +26,7 @@ import { PyCall, PyGlobal, PyNewObject } from "./Records.ts"
  * `multiprocessing.managers.<proxyClass>` (or `module.Class` when the name
  * has a dot), with `exposed` passed for `AutoProxy`.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ProxyWrite {
@@ -39,7 +40,7 @@ export interface ProxyWrite {
   readonly authkey?: Uint8Array
 }
 
-/** Options of `encodePickle`. @since 0.1.0 */
+/** Options of `encodePickle`. @category models @since 0.1.0 */
 export interface EncodeOptions {
   /** Pickle protocol: 2, 3 or 4 (default 4, what CPython 3.8-3.13 send). */
   readonly protocol?: 2 | 3 | 4
@@ -396,6 +397,7 @@ class Writer {
  *
  * @throws PickleError with a reason starting `unserializable:` for values
  *   with no Python counterpart (functions, symbols, other class instances).
+ * @category codecs
  * @since 0.1.0
  */
 export const encodePickle = (value: unknown, options?: EncodeOptions): Uint8Array => {
@@ -411,6 +413,7 @@ export const encodePickle = (value: unknown, options?: EncodeOptions): Uint8Arra
 /**
  * `encodePickle` as an Effect.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const encodePickleEffect = (value: unknown, options?: EncodeOptions): Effect.Effect<Uint8Array, PickleError> =>

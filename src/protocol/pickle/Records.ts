@@ -14,6 +14,7 @@ import { PyObject } from "../../domain/values/PyObjects.ts"
  * A Python global named by module and qualified name, such as the class of an
  * object or a function passed as a value. It is only a name.
  *
+ * @category values
  * @since 0.1.0
  */
 export class PyGlobal {
@@ -28,7 +29,7 @@ export class PyGlobal {
   }
 }
 
-/** True for a `PyGlobal` record. @since 0.1.0 */
+/** True for a `PyGlobal` record. @category guards @since 0.1.0 */
 export const isPyGlobal = (u: unknown): u is PyGlobal => u instanceof PyGlobal
 
 /**
@@ -37,6 +38,7 @@ export const isPyGlobal = (u: unknown): u is PyGlobal => u instanceof PyGlobal
  * It is kept apart from REDUCE records because writing one back as REDUCE
  * would call `cls(*args)`, which runs `__init__` and is not the same object.
  *
+ * @category values
  * @since 0.1.0
  */
 export class PyNewObject extends PyObject {
@@ -62,6 +64,7 @@ export class PyNewObject extends PyObject {
  * keyword-only `__new__` arguments at protocols 2 and 3). `module` and `name`
  * are empty; the callable is the record in `callable`.
  *
+ * @category values
  * @since 0.1.0
  */
 export class PyCall extends PyObject {

@@ -3,6 +3,7 @@
  * what CPython peers send (protocols 0 to 5, hostile input included),
  * `encodePickle` writes what they can load (protocols 2 to 4).
  *
+ * @module effect-managers/protocol/pickle
  * @since 0.1.0
  */
 export { addressFromPython, addressToPython } from "./Address.ts"

@@ -22,6 +22,7 @@ import { Data } from "effect"
  *   if (e instanceof XmlRpcError) console.log(e.reason)
  * }
  * ```
+ * @category errors
  * @since 0.1.0
  */
 export class XmlRpcError extends Data.TaggedError("XmlRpcError")<{
@@ -39,6 +40,7 @@ export class XmlRpcError extends Data.TaggedError("XmlRpcError")<{
  * A `<fault>` response: the peer reports a failure instead of a value. CPython
  * requires both members; any others are ignored, as `Fault(**extra)` does.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class XmlRpcFault extends Data.TaggedError("XmlRpcFault")<{

@@ -17,6 +17,7 @@ import { malformed, XmlRpcError, XmlRpcFault } from "./XmlRpcError.ts"
 /**
  * Limits for decoding. The defaults suit manager traffic.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface XmlRpcDecodeOptions {
@@ -30,6 +31,7 @@ export interface XmlRpcDecodeOptions {
  * A decoded document: a bare `<params>` block (what managers send), or a
  * `<methodCall>` / `<methodResponse>` holding one.
  *
+ * @category models
  * @since 0.1.0
  */
 export type XmlRpcDocument =
@@ -43,6 +45,7 @@ let decodeCount = 0
  * How many documents have been decoded in this process. Tests use it to prove
  * that no frame reached the codec before authentication.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const xmlRpcDecodeCount = (): number => decodeCount
@@ -244,6 +247,7 @@ const decodeFailure = (e: unknown): XmlRpcError | XmlRpcFault => {
  *
  * @throws XmlRpcError for anything malformed or over a limit.
  * @throws XmlRpcFault for a `<fault>` response.
+ * @category codecs
  * @since 0.1.0
  */
 export const decodeXmlRpcDocument = (bytes: Uint8Array, options?: XmlRpcDecodeOptions): XmlRpcDocument => {
@@ -275,6 +279,7 @@ export const decodeXmlRpcDocument = (bytes: Uint8Array, options?: XmlRpcDecodeOp
  * ```
  * @throws XmlRpcError for anything malformed, over a limit, or not one param.
  * @throws XmlRpcFault for a `<fault>` response.
+ * @category codecs
  * @since 0.1.0
  */
 export const decodeXmlRpc = (bytes: Uint8Array, options?: XmlRpcDecodeOptions): unknown => {
@@ -286,6 +291,7 @@ export const decodeXmlRpc = (bytes: Uint8Array, options?: XmlRpcDecodeOptions): 
 /**
  * `decodeXmlRpc` as an Effect.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const decodeXmlRpcEffect = (

@@ -18,6 +18,7 @@ import { XmlRpcError } from "./XmlRpcError.ts"
 /**
  * Limits for encoding.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface XmlRpcEncodeOptions {
@@ -203,6 +204,7 @@ const encodeFailure = (e: unknown): XmlRpcError =>
  * @throws XmlRpcError for values CPython cannot marshal (sets, Tokens,
  *   functions, class instances: the reason starts with "cannot marshal"),
  *   for ints beyond 32 bits and for non-string struct keys.
+ * @category codecs
  * @since 0.1.0
  */
 export const encodeXmlRpc = (value: unknown, options?: XmlRpcEncodeOptions): Uint8Array => {
@@ -219,6 +221,7 @@ export const encodeXmlRpc = (value: unknown, options?: XmlRpcEncodeOptions): Uin
 /**
  * `encodeXmlRpc` as an Effect.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const encodeXmlRpcEffect = (value: unknown, options?: XmlRpcEncodeOptions): Effect.Effect<Uint8Array, XmlRpcError> =>

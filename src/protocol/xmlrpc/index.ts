@@ -4,6 +4,7 @@
  * (hostile input included), `encodeXmlRpc` writes frames byte-identical to
  * what CPython's `xmlrpc.client.dumps` writes for the same value.
  *
+ * @module effect-managers/protocol/xmlrpc
  * @since 0.1.0
  */
 export { XmlRpcError, XmlRpcFault } from "./XmlRpcError.ts"
