@@ -10,7 +10,7 @@ import { SchemaBinary } from "effect/encoding"
 import * as M from "../src/protocol/Messages.ts"
 import { decodeReply, decodeRequest, encodeReply, encodeRequest } from "../src/protocol/WireCodec.ts"
 
-const call = { _tag: "Call" as const, id: 12345, object: "3fa9c11", method: "__setitem__", args: ["user:42", { name: "Ada", age: 36 }], kwargs: null, caller: 17 }
+const call = { _tag: "Call" as const, id: 12345, object: "3fa9c11", method: "__setitem__", args: ["user:42", { name: "Ada", age: 36 }], kwargs: null, caller: 17, trace: null }
 const reply = { _tag: "Return" as const, id: 12345, value: { name: "Ada", age: 36, tags: ["a", "b"] } }
 const bytesReply = { _tag: "Return" as const, id: 1, value: new Uint8Array(1024) }
 

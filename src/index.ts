@@ -11,7 +11,8 @@
 export { Manager, type CreateError, type ManagerShape } from "./services/Manager.ts"
 export { Server, type ServerOptions } from "./services/Server.ts"
 export * as Registry from "./services/Registry.ts"
-export { RefcountStore, type Entry, UnknownObject, RefcountError } from "./services/RefcountStore.ts"
+export { RefcountStore, type Counts, type RefcountStoreShape, UnknownObject, RefcountError } from "./services/RefcountStore.ts"
+export { SharedState, NewObject, type SharedStateShape } from "./services/SharedState.ts"
 export {
   Transport,
   TransportError,
@@ -31,6 +32,8 @@ export * as FaultyTransport from "./layers/FaultyTransport.ts"
 export * as NodeTransport from "./layers/NodeTransport.ts"
 export * as StartedManager from "./layers/StartedManager.ts"
 export * as MemoryRefcountStore from "./layers/MemoryRefcountStore.ts"
+export * as MemorySharedState from "./layers/memory/MemorySharedState.ts"
+export * as MemoryBackend from "./layers/memory/MemoryBackend.ts"
 export * as SyncManager from "./layers/SyncManagerTypes.ts"
 
 // Proxies.

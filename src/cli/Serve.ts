@@ -8,7 +8,7 @@
  */
 import { setFlagsFromString } from "node:v8"
 import { Deferred, Effect, Layer } from "effect"
-import * as MemoryRefcountStore from "../layers/MemoryRefcountStore.ts"
+import * as MemoryBackend from "../layers/memory/MemoryBackend.ts"
 import * as NodeTransport from "../layers/NodeTransport.ts"
 import * as ServerLive from "../layers/ServerLive.ts"
 import * as SyncManagerTypes from "../layers/SyncManagerTypes.ts"
@@ -109,7 +109,7 @@ export const serve = (options: ServeOptions) =>
     )
     const deps = Layer.mergeAll(
       NodeTransport.layer,
-      MemoryRefcountStore.layer,
+      MemoryBackend.layer,
       Registry.layer([...SyncManagerTypes.all, ...extra])
     )
     const { registry: _r, initializer: _i, initializerArgs: _a, exitWithParent: _e, ignoreSigint: _s, optimizeForSize: _o, announce, ...serverOptions } =

@@ -10,6 +10,8 @@
  *
  * @since 0.1.0
  */
+import type { Eventually } from "./Eventually.ts"
+import type { Token } from "./Token.ts"
 
 /**
  * The caller of a method: its session (one client's connection, or one CPython
@@ -70,7 +72,8 @@ export const wantsCaller = (f: Function): boolean => (f as unknown as Record<sym
 
 /**
  * Optional hooks a referent may implement, keyed by symbols so they never
- * collide with exposed method names.
+ * collide with exposed method names. Each may answer now or with an Effect
+ * (a referent whose state is remote).
  *
  * @category references
  * @since 0.1.0
@@ -80,15 +83,23 @@ export const getValue: unique symbol = Symbol.for("effect-managers/Referent/getV
 export const releaseSession: unique symbol = Symbol.for("effect-managers/Referent/releaseSession")
 /** The hook a referent implements to run once when its last reference is released. @category references @since 0.1.0 */
 export const dispose: unique symbol = Symbol.for("effect-managers/Referent/dispose")
+/** The hook that names the shared objects a referent holds. @category hooks @since 0.1.0 */
+export const children: unique symbol = Symbol.for("effect-managers/Referent/children")
+/** The hook that describes a referent for `debugInfo`. @category hooks @since 0.1.0 */
+export const describe: unique symbol = Symbol.for("effect-managers/Referent/describe")
 
 /** The hooks a referent may implement, each under its symbol. @category models @since 0.1.0 */
 export interface Hooks {
   /** A copy of the referent for `#GETVALUE` (default: the referent itself, copied by the codec). */
-  readonly [getValue]?: () => unknown
+  readonly [getValue]?: () => Eventually<unknown>
   /** Undoes what callers of a session that ended still hold: lock ownership, permits. */
-  readonly [releaseSession]?: (session: string) => void
+  readonly [releaseSession]?: (session: string) => Eventually<void>
   /** Called once when the referent is disposed (its last reference released). */
-  readonly [dispose]?: () => void
+  readonly [dispose]?: () => Eventually<void>
+  /** The tokens of the shared objects it holds (default: those found in its fields' data). */
+  readonly [children]?: () => Eventually<Iterable<Token>>
+  /** Its description in `debugInfo` and `__repr__` (default: `String(referent)`). */
+  readonly [describe]?: () => Eventually<string>
 }
 
 const hidden = new Set(["constructor"])

@@ -13,7 +13,7 @@ import * as Registry from "../services/Registry.ts"
 import { Server } from "../services/Server.ts"
 import type { ServerOptions } from "../services/Server.ts"
 import * as ManagerClient from "./ManagerClient.ts"
-import * as MemoryRefcountStore from "./MemoryRefcountStore.ts"
+import * as MemoryBackend from "./memory/MemoryBackend.ts"
 import * as MemoryTransport from "./MemoryTransport.ts"
 import * as ServerLive from "./ServerLive.ts"
 import * as SyncManagerTypes from "./SyncManagerTypes.ts"
@@ -57,7 +57,7 @@ export const layer = (options: InProcessOptions = {}): Layer.Layer<Manager | Ser
   return Layer.effectContext(
     Effect.map(both, ({ manager, server }) => Context.make(Manager, manager).pipe(Context.add(Server, server)))
   ).pipe(
-    Layer.provide(Layer.mergeAll(MemoryTransport.layer, MemoryRefcountStore.layer, Registry.layer(types))),
+    Layer.provide(Layer.mergeAll(MemoryTransport.layer, MemoryBackend.layer, Registry.layer(types))),
     // Nothing in one process can refuse the connection but a bug.
     Layer.orDie
   )

@@ -9,38 +9,25 @@
  */
 import { randomBytes } from "node:crypto"
 import { Effect, Layer } from "effect"
-import { childTokens } from "../domain/Children.ts"
-import type { ObjectInfo } from "../domain/ObjectInfo.ts"
-import { dispose } from "../domain/Referent.ts"
-import { type Entry, RefcountError, RefcountStore, UnknownObject } from "../services/RefcountStore.ts"
+import { type Counts, RefcountError, RefcountStore, type RefcountStoreShape, UnknownObject } from "../services/RefcountStore.ts"
 
-// One live object. Most objects are held by one session and hold nothing:
+// One live object's counts. Most objects are held by one session and hold nothing:
 // the maps for more are made only when needed, to keep 100k objects small.
-class Slot implements Entry {
+class Slot {
   readonly id: string
   readonly typeid: string
-  readonly referent: object
-  readonly exposed: ReadonlySet<string>
   refcount = 0
-  mayHoldRefs = false
   /** The one session holding references, while there is only one. */
   owner: string | undefined = undefined
   ownerRefs = 0
   /** Sessions and their references, once more than one session holds some. */
   sessions: Map<string, number> | undefined = undefined
   parents: Map<string, number> | undefined = undefined
-  children: ReadonlyMap<string, number> | undefined = undefined
-  calls: Set<() => void> | undefined = undefined
+  children: ReadonlySet<string> | undefined = undefined
 
-  constructor(id: string, typeid: string, referent: object, exposed: ReadonlySet<string>) {
+  constructor(id: string, typeid: string) {
     this.id = id
     this.typeid = typeid
-    this.referent = referent
-    this.exposed = exposed
-  }
-
-  get activeCalls(): Set<() => void> {
-    return (this.calls ??= new Set())
   }
 
   heldBy(session: string): number {
@@ -88,31 +75,10 @@ class Slot implements Entry {
   }
 }
 
-// The id of a registered referent, on the referent itself (a WeakMap entry costs more).
-const slotId: unique symbol = Symbol("effect-managers/slotId") as never
-const idsOfSealed = new WeakMap<object, string>()
-const idOf = (referent: object): string | undefined =>
-  (referent as { [slotId]?: string })[slotId] ?? idsOfSealed.get(referent)
-const setId = (referent: object, id: string | undefined): void => {
-  if (Object.isExtensible(referent)) (referent as { [slotId]?: string | undefined })[slotId] = id
-  else if (id === undefined) idsOfSealed.delete(referent)
-  else idsOfSealed.set(referent, id)
-}
+const noChildren: ReadonlySet<string> = new Set()
 
-const noChildren: ReadonlyMap<string, number> = new Map()
-
-const describe = (referent: object): string => {
-  let s: string
-  try {
-    s = String(referent)
-  } catch {
-    s = `<${referent.constructor?.name ?? "object"}>`
-  }
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s
-}
-
-/** A store with no Effect around it, for the layer and for tests. @category models @since 0.1.0 */
-export class MemoryStore {
+/** The counts with no Effect around them, for the layer and for tests. @category models @since 0.1.0 */
+export class MemoryCounts {
   private readonly slots = new Map<string, Slot>()
   // How many objects each session holds references to.
   private readonly perSession = new Map<string, number>()
@@ -123,8 +89,12 @@ export class MemoryStore {
     return this.slots.size
   }
 
-  get(id: string): Slot | undefined {
-    return this.slots.get(id)
+  newId(): string {
+    return `${this.prefix}${(++this.counter).toString(16)}`
+  }
+
+  typeidOf(id: string): string | undefined {
+    return this.slots.get(id)?.typeid
   }
 
   objectsHeldBy(session: string): number {
@@ -144,18 +114,10 @@ export class MemoryStore {
     this.counted(session, before, before + 1)
   }
 
-  create(typeid: string, referent: object, exposed: ReadonlySet<string>, session: string): Slot {
-    const known = idOf(referent)
-    const existing = known === undefined ? undefined : this.slots.get(known)
-    if (existing !== undefined) {
-      this.add(existing, session)
-      return existing
-    }
-    const slot = new Slot(`${this.prefix}${(++this.counter).toString(16)}`, typeid, referent, exposed)
-    this.slots.set(slot.id, slot)
-    setId(referent, slot.id)
+  create(id: string, typeid: string, session: string): void {
+    const slot = new Slot(id, typeid)
+    this.slots.set(id, slot)
     this.add(slot, session)
-    return slot
   }
 
   incref(id: string, session: string): void {
@@ -164,43 +126,43 @@ export class MemoryStore {
     this.add(slot, session)
   }
 
-  decref(id: string, session: string): void {
+  decref(id: string, session: string): Array<string> {
     const slot = this.slots.get(id)
     if (slot === undefined) throw new UnknownObject({ id })
     const held = slot.removeSession(session, 1)
     if (held <= 0) throw new RefcountError({ id, holder: session })
     this.counted(session, held, held - 1)
-    this.drop(slot)
+    const gone: Array<string> = []
+    this.drop(slot, gone)
+    return gone
   }
 
-  updateChildren(id: string): void {
+  setChildren(id: string, childIds: ReadonlyArray<string>): Array<string> {
+    const gone: Array<string> = []
     const slot = this.slots.get(id)
-    if (slot === undefined) return
-    const next = new Map<string, number>()
-    for (const childId of childTokens(slot.referent).keys()) {
-      // Tokens of objects that are gone, or of other managers, hold nothing here.
-      if (this.slots.has(childId)) next.set(childId, 1)
-    }
+    if (slot === undefined) return gone
+    // Tokens of objects that are gone, or of other managers, hold nothing here.
+    const next = new Set(childIds.filter((c) => this.slots.has(c)))
     const previous = slot.children ?? noChildren
     slot.children = next.size > 0 ? next : undefined
-    slot.mayHoldRefs = next.size > 0
-    for (const childId of next.keys()) {
+    for (const childId of next) {
       if (previous.has(childId)) continue
       const child = this.slots.get(childId)!
       child.parents ??= new Map()
       child.parents.set(id, (child.parents.get(id) ?? 0) + 1)
       child.refcount++
     }
-    for (const childId of previous.keys()) {
+    for (const childId of previous) {
       if (next.has(childId)) continue
       const child = this.slots.get(childId)
       if (child === undefined) continue
       this.unparent(child, id)
-      this.drop(child)
+      this.drop(child, gone)
     }
+    return gone
   }
 
-  releaseSession(session: string): number {
+  releaseSession(session: string): { released: number; gone: Array<string> } {
     let released = 0
     const affected: Array<Slot> = []
     for (const slot of this.slots.values()) {
@@ -211,30 +173,26 @@ export class MemoryStore {
       affected.push(slot)
     }
     this.perSession.delete(session)
-    for (const slot of affected) if (this.slots.has(slot.id)) this.drop(slot)
-    return released
+    const gone: Array<string> = []
+    for (const slot of affected) if (this.slots.has(slot.id)) this.drop(slot, gone)
+    return { released, gone }
   }
 
-  info(): Array<ObjectInfo> {
+  counts(): Array<Counts> {
     return [...this.slots.values()].map((slot) => ({
       id: slot.id,
       typeid: slot.typeid,
       refcount: slot.refcount,
-      description: describe(slot.referent),
       sessions: slot.sessionRecord(),
       heldBy: Object.fromEntries(slot.parents ?? [])
     }))
   }
 
-  referents(): Array<object> {
-    return [...this.slots.values()].map((slot) => slot.referent)
-  }
-
-  clear(): void {
-    const all = [...this.slots.values()]
+  clear(): Array<string> {
+    const ids = [...this.slots.keys()]
     this.slots.clear()
     this.perSession.clear()
-    for (const slot of all) this.disposeSlot(slot)
+    return ids
   }
 
   private unparent(child: Slot, parentId: string): void {
@@ -244,14 +202,14 @@ export class MemoryStore {
     child.refcount--
   }
 
-  // After a reference went: dispose the object if nothing holds it, or look
-  // for a group of objects that only hold each other.
-  private drop(slot: Slot): void {
-    if (slot.refcount <= 0) this.remove([slot])
-    else if (!slot.hasSessions()) this.collectCycle(slot)
+  // After a reference went: the object goes if nothing holds it; or look for a
+  // group of objects that only hold each other.
+  private drop(slot: Slot, gone: Array<string>): void {
+    if (slot.refcount <= 0) this.remove([slot], gone)
+    else if (!slot.hasSessions()) this.collectCycle(slot, gone)
   }
 
-  private collectCycle(start: Slot): void {
+  private collectCycle(start: Slot, gone: Array<string>): void {
     // The group: everything reachable from `start` through held proxies.
     const group = new Map<string, Slot>()
     const stack = [start]
@@ -259,7 +217,7 @@ export class MemoryStore {
       const s = stack.pop()!
       if (group.has(s.id)) continue
       group.set(s.id, s)
-      for (const childId of (s.children ?? noChildren).keys()) {
+      for (const childId of s.children ?? noChildren) {
         const child = this.slots.get(childId)
         if (child !== undefined && !group.has(childId)) stack.push(child)
       }
@@ -267,31 +225,34 @@ export class MemoryStore {
     // References from outside the group keep a member, and what it holds, alive.
     const internal = new Map<string, number>()
     for (const s of group.values()) {
-      for (const [childId, n] of s.children ?? noChildren) {
-        if (group.has(childId)) internal.set(childId, (internal.get(childId) ?? 0) + n)
+      for (const childId of s.children ?? noChildren) {
+        if (group.has(childId)) internal.set(childId, (internal.get(childId) ?? 0) + 1)
       }
     }
     const live = new Set<string>()
     const mark = (s: Slot) => {
       if (live.has(s.id)) return
       live.add(s.id)
-      for (const childId of (s.children ?? noChildren).keys()) {
+      for (const childId of s.children ?? noChildren) {
         const child = group.get(childId)
         if (child !== undefined) mark(child)
       }
     }
     for (const s of group.values()) if (s.refcount - (internal.get(s.id) ?? 0) > 0) mark(s)
     const garbage = [...group.values()].filter((s) => !live.has(s.id))
-    if (garbage.length > 0) this.remove(garbage)
+    if (garbage.length > 0) this.remove(garbage, gone)
   }
 
-  private remove(garbage: ReadonlyArray<Slot>): void {
-    const gone = new Set(garbage.map((s) => s.id))
-    for (const s of garbage) this.slots.delete(s.id)
+  private remove(garbage: ReadonlyArray<Slot>, gone: Array<string>): void {
+    const removed = new Set(garbage.map((s) => s.id))
+    for (const s of garbage) {
+      this.slots.delete(s.id)
+      gone.push(s.id)
+    }
     const survivors = new Set<Slot>()
     for (const s of garbage) {
-      for (const childId of (s.children ?? noChildren).keys()) {
-        if (gone.has(childId)) continue
+      for (const childId of s.children ?? noChildren) {
+        if (removed.has(childId)) continue
         const child = this.slots.get(childId)
         if (child === undefined) continue
         this.unparent(child, s.id)
@@ -299,56 +260,41 @@ export class MemoryStore {
       }
       s.children = undefined
     }
-    for (const s of garbage) this.disposeSlot(s)
-    for (const child of survivors) if (this.slots.has(child.id)) this.drop(child)
-  }
-
-  private disposeSlot(slot: Slot): void {
-    setId(slot.referent, undefined)
-    if (slot.calls !== undefined) {
-      for (const interrupt of slot.calls) interrupt()
-      slot.calls.clear()
-    }
-    try {
-      ;(slot.referent as { [dispose]?: () => void })[dispose]?.()
-    } catch {
-      // A failing dispose hook must not keep the rest of the group alive.
-    }
+    for (const child of survivors) if (this.slots.has(child.id)) this.drop(child, gone)
   }
 }
 
-const make = Effect.sync(() => {
-  const store = new MemoryStore()
-  return RefcountStore.of({
-    getUnsafe: (id) => store.get(id),
-    objectsHeldBy: (session) => store.objectsHeldBy(session),
-    create: (typeid, referent, exposed, session) => Effect.sync(() => store.create(typeid, referent, exposed, session)),
-    incref: (id, session) =>
-      Effect.suspend(() => {
-        try {
-          store.incref(id, session)
-          return Effect.void
-        } catch (e) {
-          return Effect.fail(e as UnknownObject)
-        }
-      }),
-    decref: (id, session) =>
-      Effect.suspend(() => {
-        try {
-          store.decref(id, session)
-          return Effect.void
-        } catch (e) {
-          return Effect.fail(e as UnknownObject | RefcountError)
-        }
-      }),
-    updateChildren: (id) => Effect.sync(() => store.updateChildren(id)),
-    releaseSession: (session) => Effect.sync(() => store.releaseSession(session)),
-    numberOfObjects: Effect.sync(() => store.size),
-    debugInfo: Effect.sync(() => store.info()),
-    referents: Effect.sync(() => store.referents()),
-    clear: Effect.sync(() => store.clear())
-  })
-})
+/**
+ * A store of its own.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (): RefcountStoreShape => {
+  const counts = new MemoryCounts()
+  // The store throws its typed errors; as Effects they are failures.
+  const attempt = <A>(f: () => A) =>
+    Effect.suspend(() => {
+      try {
+        return Effect.succeed(f())
+      } catch (e) {
+        return Effect.fail(e as UnknownObject | RefcountError)
+      }
+    })
+  return {
+    newId: () => counts.newId(),
+    create: (id, typeid, session) => Effect.sync(() => counts.create(id, typeid, session)),
+    incref: (id, session) => attempt(() => counts.incref(id, session)) as Effect.Effect<void, UnknownObject>,
+    decref: (id, session) => attempt(() => counts.decref(id, session)),
+    setChildren: (id, children) => Effect.sync(() => counts.setChildren(id, children)),
+    releaseSession: (session) => Effect.sync(() => counts.releaseSession(session)),
+    objectsHeldBy: (session) => Effect.sync(() => counts.objectsHeldBy(session)),
+    typeidOf: (id) => Effect.sync(() => counts.typeidOf(id)),
+    numberOfObjects: Effect.sync(() => counts.size),
+    counts: Effect.sync(() => counts.counts()),
+    clear: Effect.sync(() => counts.clear())
+  }
+}
 
 /**
  * A fresh in-memory store.
@@ -356,4 +302,4 @@ const make = Effect.sync(() => {
  * @category layers
  * @since 0.1.0
  */
-export const layer: Layer.Layer<RefcountStore> = Layer.effect(RefcountStore, make)
+export const layer: Layer.Layer<RefcountStore> = Layer.effect(RefcountStore, Effect.sync(make))

@@ -11,19 +11,22 @@
  *
  * @since 0.1.0
  */
-import { Deferred, Duration, Effect, Exit, FiberSet, Layer, Scope } from "effect"
+import { Deferred, Duration, Effect, Exit, FiberMap, FiberSet, Layer, Scope } from "effect"
 import { defaultMaxFrameSize, handshakeMaxFrameSize } from "../protocol/Framing.ts"
 import { serverHandshake } from "../protocol/Handshake.ts"
 import { RefcountStore } from "../services/RefcountStore.ts"
 import { Registry } from "../services/Registry.ts"
 import { Server, type ServerOptions, type ServerStats } from "../services/Server.ts"
+import { SharedState } from "../services/SharedState.ts"
 import { type Connection, Transport } from "../services/Transport.ts"
 import { Leases } from "./server/Leases.ts"
-import { connectionFailure, serveNative, type SessionContext } from "./server/NativeDialect.ts"
+import { type Dialect, dialectOf } from "./server/Dialect.ts"
+import * as NativeDialect from "./server/NativeDialect.ts"
+import { Objects } from "./server/Objects.ts"
+import * as PythonDialect from "./server/PythonDialect.ts"
+import type { SessionContext } from "./server/Session.ts"
 import { LimitExceeded } from "../domain/ManagerErrors.ts"
-import { Tuple } from "../domain/values/Tuple.ts"
-import { encodePickle } from "../protocol/pickle/index.ts"
-import { type PeerCodec, servePython } from "./server/PythonDialect.ts"
+import type { PeerCodec } from "./server/PythonDialect.ts"
 import { decodeXmlRpc, encodeXmlRpc } from "../protocol/xmlrpc/index.ts"
 
 /** The default lease grace period. @category constants @since 0.1.0 */
@@ -32,10 +35,11 @@ export const defaultLeaseGrace = Duration.seconds(3)
 /** How long a connection has to authenticate and send its first frame, by default. @category defaults @since 0.1.0 */
 export const defaultHandshakeTimeout = Duration.seconds(5)
 
-const isPythonFrame = (first: Uint8Array): boolean => first[0] === 0x80 || first[0] === 0x3c
-
 // CPython's `serializer='xmlrpclib'`: one XML-RPC params document per frame.
 const xmlRpc: PeerCodec = { name: "xmlrpclib", decode: (b) => decodeXmlRpc(b), encode: (v) => encodeXmlRpc(v) }
+
+/** The dialects a server speaks, in the order it tries them on a first frame. @category dialects @since 0.1.0 */
+export const dialects: ReadonlyArray<Dialect> = [PythonDialect.pickle, PythonDialect.xmlrpc(xmlRpc), NativeDialect.dialect]
 
 /**
  * Builds a server in the current scope; closing the scope shuts it down.
@@ -48,6 +52,9 @@ export const make = (options: ServerOptions) =>
     const transport = yield* Transport
     const registry = yield* Registry
     const store = yield* RefcountStore
+    const backend = yield* SharedState
+    // What factories may use: the backend, and whatever else the server was given.
+    const services = yield* Effect.context<never>()
     const maxFrameSize = options.maxFrameSize ?? defaultMaxFrameSize
 
     const listenerScope = yield* Scope.fork(yield* Effect.scope)
@@ -65,20 +72,27 @@ export const make = (options: ServerOptions) =>
       // Connections first: a listener does not finish closing while connections are open.
       yield* FiberSet.clear(connections)
       yield* Scope.close(listenerScope, Exit.void)
-      yield* store.clear
+      yield* objects.clear
     }).pipe(Effect.uninterruptible)
 
+    const objects = new Objects(store, listener.address)
     const interrupted = { cancelled: 0, undone: 0, irreversible: 0 }
-    const leases = new Leases(store, {
+    const expiring = yield* FiberMap.make<string, void>()
+    const runExpiry = yield* FiberMap.runtime(expiring)<never>()
+    const leases = new Leases(objects, backend, {
       grace: Duration.fromInputUnsafe(options.leaseGrace ?? defaultLeaseGrace),
       releasePermits: options.releasePermitsOnExpiry ?? true
-    }, (effect) => runBackground(effect))
+    }, expiring, (session, effect) => runExpiry(session, effect))
+    let connectionIds = 0
 
     const ctx: SessionContext = {
       address: listener.address,
       registry,
-      store,
+      objects,
+      services,
       leases,
+      controls: new Map((options.controls ?? []).map((c) => [c.name, c])),
+      nextConnectionId: () => ++connectionIds,
       maxInFlight: options.maxInFlight ?? 4096,
       idleTimeoutMillis: Duration.toMillis(Duration.fromInputUnsafe(options.idleTimeout ?? Duration.seconds(30))),
       maxObjectsPerSession: options.maxObjectsPerSession ?? 1_000_000,
@@ -137,18 +151,13 @@ export const make = (options: ServerOptions) =>
             max: maxConnections,
             message: `the manager serves at most ${maxConnections} connections`
           })
-          connection.sendUnsafe(
-            isPythonFrame(first.value)
-              ? encodePickle(Tuple.of<unknown>("#TRACEBACK", `Traceback (most recent call last):\nLimitExceeded: ${refusal.message}\n`))
-              : connectionFailure(refusal)
-          )
+          dialectOf(dialects, first.value)?.refuse(connection, refusal)
           return
         }
+        const dialect = dialectOf(dialects, first.value)
+        if (dialect === undefined) return
         served++
-        yield* Effect.ensuring(
-          isPythonFrame(first.value) ? servePython(ctx, connection, first.value, xmlRpc) : serveNative(ctx, connection, first.value),
-          Effect.sync(() => served--)
-        )
+        yield* Effect.ensuring(dialect.serve(ctx, connection, first.value), Effect.sync(() => served--))
       }).pipe(
         // An unauthenticated or broken peer costs only its own connection.
         Effect.catchCause(() => Effect.void),
@@ -185,8 +194,8 @@ export const make = (options: ServerOptions) =>
 
     return Server.of({
       address: listener.address,
-      numberOfObjects: store.numberOfObjects,
-      debugInfo: store.debugInfo,
+      numberOfObjects: objects.numberOfObjects,
+      debugInfo: objects.debugInfo,
       stats,
       shutdown,
       awaitShutdown: Deferred.await(stopped)

@@ -5,20 +5,22 @@
  *
  * @since 0.1.0
  */
+import { Effect } from "effect"
+import { type Eventually, map, toEffect } from "../domain/Eventually.ts"
 import { Token } from "../domain/Token.ts"
 import { TypeError } from "../domain/PythonErrors.ts"
 import { acquirerExposed, acquirerUndo, Lock, RLock } from "../domain/types/Lock.ts"
-import { Barrier, barrierExposed } from "../domain/types/Barrier.ts"
+import { Barrier, barrierExposed, checkParties } from "../domain/types/Barrier.ts"
 import { Condition, conditionExposed, conditionUndo } from "../domain/types/Condition.ts"
-import { Dict, dictExposed } from "../domain/types/Dict.ts"
+import { Dict, dictExposed, initialEntries } from "../domain/types/Dict.ts"
 import { Event, eventExposed } from "../domain/types/Event.ts"
 import { iteratorExposed } from "../domain/types/Iterator.ts"
-import { List, listExposed } from "../domain/types/List.ts"
-import { Namespace, namespaceExposed } from "../domain/types/Namespace.ts"
+import { initialItems, List, listExposed } from "../domain/types/List.ts"
+import { initialAttributes, Namespace, namespaceExposed } from "../domain/types/Namespace.ts"
 import { Queue, queueExposed, queueUndo } from "../domain/types/Queue.ts"
-import { BoundedSemaphore, Semaphore } from "../domain/types/Semaphore.ts"
-import { SharedSet, setExposed } from "../domain/types/SharedSet.ts"
-import { TypedArray, arrayExposed } from "../domain/types/TypedArray.ts"
+import { BoundedSemaphore, initialValue, Semaphore } from "../domain/types/Semaphore.ts"
+import { initialSetItems, SharedSet, setExposed } from "../domain/types/SharedSet.ts"
+import { arrayExposed, checkTypecode, initialArrayItems, TypedArray } from "../domain/types/TypedArray.ts"
 import { Value, valueExposed } from "../domain/types/Value.ts"
 import { BarrierProxy } from "../proxy/BarrierProxy.ts"
 import { ConditionProxy } from "../proxy/ConditionProxy.ts"
@@ -32,6 +34,12 @@ import { QueueProxy } from "../proxy/QueueProxy.ts"
 import { SetProxy } from "../proxy/SetProxy.ts"
 import { ArrayProxy, ValueProxy } from "../proxy/ValueProxy.ts"
 import type { TypeDef } from "../services/Registry.ts"
+import { NewObject, SharedState, type SharedStateShape } from "../services/SharedState.ts"
+import * as MemorySharedState from "./memory/MemorySharedState.ts"
+
+// A factory's state comes from the server's backend, keyed by the id the server gave the object.
+const made = <R>(f: (backend: SharedStateShape, id: string) => Eventually<R>): Effect.Effect<R, never, SharedState | NewObject> =>
+  Effect.flatMap(Effect.service(SharedState), (backend) => Effect.flatMap(Effect.service(NewObject), ({ id }) => toEffect(f(backend, id))))
 
 const acquirerParameters = {
   acquire: ["blocking", "timeout"],
@@ -39,7 +47,10 @@ const acquirerParameters = {
 }
 
 const queue: Omit<TypeDef<string, [maxsize?: number], QueueProxy>, "typeid"> = {
-  create: (maxsize?: number) => new Queue(maxsize),
+  create: (maxsize?: number) => {
+    const bound = Number(maxsize ?? 0) || 0
+    return made((b, id) => map(b.queue(id, bound), (state) => new Queue(state, b.waits)))
+  },
   parameters: ["maxsize"],
   exposed: queueExposed,
   undo: queueUndo,
@@ -60,7 +71,10 @@ const queue: Omit<TypeDef<string, [maxsize?: number], QueueProxy>, "typeid"> = {
 export const types = {
   dict: {
     typeid: "dict",
-    create: (initial?: unknown, kwargs?: unknown) => new Dict(initial, kwargs),
+    create: (initial?: unknown, kwargs?: unknown) => {
+      const entries = initialEntries(initial, kwargs)
+      return made((b, id) => map(b.dict(id, entries), (state) => new Dict(state)))
+    },
     parameters: ["iterable", "**"],
     exposed: dictExposed,
     methodToTypeid: { __iter__: "Iterator" },
@@ -70,7 +84,10 @@ export const types = {
   } satisfies TypeDef<"dict", [initial?: unknown], DictProxy> as TypeDef<"dict", [initial?: unknown], DictProxy>,
   list: {
     typeid: "list",
-    create: (items?: Iterable<unknown>) => new List(items ?? null),
+    create: (items?: Iterable<unknown>) => {
+      const initial = initialItems(items)
+      return made((b, id) => map(b.list(id, initial), (state) => new List(state)))
+    },
     parameters: ["sequence"],
     exposed: listExposed,
     methodToTypeid: { __iter__: "Iterator" },
@@ -80,7 +97,10 @@ export const types = {
   } as TypeDef<"list", [items?: Iterable<unknown>], ListProxy>,
   set: {
     typeid: "set",
-    create: (items?: Iterable<unknown>) => new SharedSet(items ?? null),
+    create: (items?: Iterable<unknown>) => {
+      const initial = initialSetItems(items)
+      return made((b, id) => map(b.set(id, initial), (state) => new SharedSet(state)))
+    },
     parameters: ["iterable"],
     exposed: setExposed,
     methodToTypeid: { __iter__: "Iterator" },
@@ -91,7 +111,7 @@ export const types = {
   JoinableQueue: { typeid: "JoinableQueue", ...queue } as TypeDef<"JoinableQueue", [maxsize?: number], QueueProxy>,
   Lock: {
     typeid: "Lock",
-    create: () => new Lock(),
+    create: () => made((b, id) => map(b.lock(id, false), (state) => new Lock(state, b.waits))),
     exposed: acquirerExposed,
     undo: acquirerUndo,
     methodParameters: acquirerParameters,
@@ -100,7 +120,7 @@ export const types = {
   } as TypeDef<"Lock", [], LockProxy>,
   RLock: {
     typeid: "RLock",
-    create: () => new RLock(),
+    create: () => made((b, id) => map(b.lock(id, true), (state) => new RLock(state, b.waits))),
     exposed: acquirerExposed,
     undo: acquirerUndo,
     methodParameters: acquirerParameters,
@@ -109,7 +129,10 @@ export const types = {
   } as TypeDef<"RLock", [], RLockProxy>,
   Semaphore: {
     typeid: "Semaphore",
-    create: (value?: number) => new Semaphore(value),
+    create: (value?: number) => {
+      const n = initialValue(value)
+      return made((b, id) => map(b.semaphore(id, n, undefined), (state) => new Semaphore(state, b.waits)))
+    },
     parameters: ["value"],
     exposed: [...acquirerExposed, "get_value"],
     undo: acquirerUndo,
@@ -119,7 +142,10 @@ export const types = {
   } as TypeDef<"Semaphore", [value?: number], SemaphoreProxy>,
   BoundedSemaphore: {
     typeid: "BoundedSemaphore",
-    create: (value?: number) => new BoundedSemaphore(value),
+    create: (value?: number) => {
+      const n = initialValue(value)
+      return made((b, id) => map(b.semaphore(id, n, n), (state) => new BoundedSemaphore(state, b.waits)))
+    },
     parameters: ["value"],
     exposed: [...acquirerExposed, "get_value"],
     undo: acquirerUndo,
@@ -129,15 +155,19 @@ export const types = {
   } as TypeDef<"BoundedSemaphore", [value?: number], SemaphoreProxy>,
   Condition: {
     typeid: "Condition",
-    // The lock arrives as a proxy's token; the server resolves it to the shared lock.
+    // The lock arrives as a proxy's token: its state is found by the lock's id.
     create: (lock?: unknown) => {
-      if (lock === null || lock === undefined) return new Condition()
-      if (lock instanceof Lock || lock instanceof RLock) return new Condition(lock)
-      if (lock instanceof Token) throw TypeError.make(`Condition lock ${lock.id} is not a live Lock or RLock of this manager`)
-      throw TypeError.make("Condition() takes a Lock or RLock")
+      if (lock !== null && lock !== undefined && !(lock instanceof Token)) throw TypeError.make("Condition() takes a Lock or RLock")
+      return made((b, id) =>
+        map(lock instanceof Token ? b.lockOf(lock.id) : undefined, (found) => {
+          if (lock instanceof Token && found === undefined) {
+            throw TypeError.make(`Condition lock ${lock.id} is not a live Lock or RLock of this manager`)
+          }
+          return map(b.condition(id, found), (state) => new Condition(state, b.waits))
+        })
+      )
     },
     parameters: ["lock"],
-    resolveArguments: true,
     exposed: conditionExposed,
     undo: conditionUndo,
     methodParameters: { ...acquirerParameters, wait: ["timeout"], notify: ["n"] },
@@ -146,7 +176,7 @@ export const types = {
   } as TypeDef<"Condition", [lock?: LockProxy | RLockProxy], ConditionProxy>,
   Event: {
     typeid: "Event",
-    create: () => new Event(),
+    create: () => made((b, id) => map(b.event(id), (state) => new Event(state, b.waits))),
     exposed: eventExposed,
     methodParameters: { wait: ["timeout"] },
     pythonProxy: "EventProxy",
@@ -158,7 +188,8 @@ export const types = {
       if (action !== null && action !== undefined) {
         throw TypeError.make("a Barrier action cannot cross the wire: register a Barrier type with its action on the server")
       }
-      return new Barrier(parties, { timeout: timeout ?? null })
+      const n = checkParties(parties)
+      return made((b, id) => map(b.barrier(id, n), (state) => new Barrier(state, b.waits, { timeout: timeout ?? null })))
     },
     parameters: ["parties", "action", "timeout"],
     exposed: barrierExposed,
@@ -170,7 +201,10 @@ export const types = {
   } as TypeDef<"Barrier", [parties: number, action?: null, timeout?: number | null], BarrierProxy>,
   Value: {
     typeid: "Value",
-    create: (typecode: string, value: unknown, lock?: unknown) => new Value(typecode, value, lock),
+    create: (typecode: string, value: unknown, _lock?: unknown) => {
+      const code = String(typecode)
+      return made((b, id) => map(b.cell(id, code, value ?? null), (state) => new Value(state)))
+    },
     parameters: ["typecode", "value", "lock"],
     exposed: valueExposed,
     pythonProxy: "ValueProxy",
@@ -178,7 +212,11 @@ export const types = {
   } as TypeDef<"Value", [typecode: string, value: unknown], ValueProxy>,
   Array: {
     typeid: "Array",
-    create: (typecode: string, sequence: Iterable<unknown> | number, lock?: unknown) => new TypedArray(typecode, sequence, lock),
+    create: (typecode: string, sequence: Iterable<unknown> | number, _lock?: unknown) => {
+      const code = checkTypecode(typecode)
+      const items = initialArrayItems(code, sequence)
+      return made((b, id) => map(b.array(id, code, items), (state) => new TypedArray(state)))
+    },
     parameters: ["typecode", "sequence", "lock"],
     exposed: arrayExposed,
     pythonProxy: "ArrayProxy",
@@ -186,7 +224,10 @@ export const types = {
   } as TypeDef<"Array", [typecode: string, sequence: Iterable<number | bigint | string> | number], ArrayProxy>,
   Namespace: {
     typeid: "Namespace",
-    create: (attributes?: Record<string, unknown>) => new Namespace(attributes ?? null),
+    create: (attributes?: Record<string, unknown>) => {
+      const initial = initialAttributes(attributes ?? null)
+      return made((b, id) => map(b.namespace(id, initial), (state) => new Namespace(state)))
+    },
     parameters: ["**"],
     exposed: namespaceExposed,
     pythonProxy: "NamespaceProxy",
@@ -222,4 +263,13 @@ export const all: ReadonlyArray<TypeDef> = Object.values(types)
 export const referent = <K extends Exclude<keyof typeof types, "Iterator">>(
   typeid: K,
   ...args: typeof types[K] extends TypeDef<any, infer A, any> ? A : never
-): object => (types[typeid].create as (...args: ReadonlyArray<unknown>) => object)(...args)
+): object => {
+  const made = (types[typeid].create as (...args: ReadonlyArray<unknown>) => unknown)(...args)
+  // Kept in this process's memory, by a backend of its own.
+  return Effect.runSync(
+    (made as Effect.Effect<object, never, SharedState | NewObject>).pipe(
+      Effect.provideService(SharedState, MemorySharedState.make()),
+      Effect.provideService(NewObject, { id: `${typeid}-referent`, typeid })
+    )
+  )
+}

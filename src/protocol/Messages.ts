@@ -31,7 +31,9 @@ export const Call = Schema.TaggedStruct("Call", {
   args: Args,
   kwargs: Kwargs,
   /** The calling fiber, for lock ownership. */
-  caller: Schema.Number
+  caller: Schema.Number,
+  /** The caller's span (W3C trace context, `traceparent`), when it is traced; else null. */
+  trace: Schema.NullOr(Schema.String)
 })
 /** Creates a shared object of a registered typeid. @since 0.1.0 */
 export const Create = Schema.TaggedStruct("Create", {
@@ -82,6 +84,13 @@ export const Undo = Schema.TaggedStruct("Undo", {
 })
 /** Asks for the server's connection counters. @since 0.1.0 */
 export const Stats = Schema.TaggedStruct("Stats", { id: RequestId })
+/**
+ * A control call the server offers beyond the manager's own, by name
+ * (CPython's SharedMemoryServer's `track_segment`, say).
+ *
+ * @since 0.1.0
+ */
+export const Control = Schema.TaggedStruct("Control", { id: RequestId, name: Schema.String, args: Args, kwargs: Kwargs })
 
 /** @since 0.1.0 */
 export const Request = Schema.Union([
@@ -97,7 +106,8 @@ export const Request = Schema.Union([
   Ping,
   Cancel,
   Undo,
-  Stats
+  Stats,
+  Control
 ])
 /** @since 0.1.0 */
 export type Request = typeof Request.Type
@@ -125,8 +135,8 @@ export const Reply = Schema.Union([Return, Error, Traceback, Unserializable, Pro
 /** @since 0.1.0 */
 export type Reply = typeof Reply.Type
 
-/** The protocol version a Hello carries (2: Cancelled, Undo, Stats). @since 0.1.0 */
-export const protocolVersion = 2
+/** The protocol version a Hello carries (3: Cancelled, Undo, Stats, Control, a Call's trace). @since 0.1.0 */
+export const protocolVersion = 3
 
 /** What the server answers to {@link Undo}. @since 0.1.0 */
 export type UndoVerdict = "undone" | "stands" | "irreversible"

@@ -55,7 +55,7 @@ const kind = <S extends Schema.Top>(code: number, tag: string, fields: ReadonlyA
 
 const requestKinds: ReadonlyArray<Kind> = [
   kind(1, "Hello", ["id", "session", "version"], M.Hello),
-  kind(2, "Call", ["id", "object", "method", "args", "kwargs", "caller"], M.Call),
+  kind(2, "Call", ["id", "object", "method", "args", "kwargs", "caller", "trace"], M.Call),
   kind(3, "Create", ["id", "typeid", "args", "kwargs"], M.Create),
   kind(4, "Incref", ["id", "object"], M.Incref),
   kind(5, "Decref", ["id", "object"], M.Decref),
@@ -66,7 +66,8 @@ const requestKinds: ReadonlyArray<Kind> = [
   kind(10, "Ping", ["id"], M.Ping),
   kind(11, "Cancel", ["id", "target"], M.Cancel),
   kind(12, "Undo", ["id", "object", "method", "args", "result", "caller"], M.Undo),
-  kind(13, "Stats", ["id"], M.Stats)
+  kind(13, "Stats", ["id"], M.Stats),
+  kind(14, "Control", ["id", "name", "args", "kwargs"], M.Control)
 ]
 
 const replyKinds: ReadonlyArray<Kind> = [

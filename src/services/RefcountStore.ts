@@ -1,36 +1,37 @@
 /**
- * The shared objects a manager holds, and who holds references to them.
- * Every reference belongs to a holder: a session (a client), or another
- * shared object that contains a proxy to it. An object is disposed when its
- * last reference goes, including objects that only keep each other alive (a
- * list that contains itself).
+ * Who holds references to the shared objects a manager serves. Every
+ * reference belongs to a holder: a session (a client), or another shared
+ * object that contains a proxy to it. An object goes when its last reference
+ * goes, including objects that only keep each other alive (a list that
+ * contains itself); the store says which went, and the server disposes them.
  *
- * Layers: `MemoryRefcountStore`. A Redis-backed store is the next one.
+ * The store counts; it holds no referent. What is local by nature (the live
+ * JS referents of user-registered types, the calls running on them) is the
+ * server's own (`layers/server/Objects`), so counts, sessions and leases can
+ * live in a store several servers share.
+ *
+ * Layers: `MemoryRefcountStore`.
  *
  * @since 0.1.0
  */
 import type { Effect } from "effect"
 import { Context, Data } from "effect"
-import type { ObjectInfo } from "../domain/ObjectInfo.ts"
 
 /**
- * A live object and its references.
+ * What the store knows of one object.
  *
  * @category models
  * @since 0.1.0
  */
-export interface Entry {
+export interface Counts {
   readonly id: string
   readonly typeid: string
-  readonly referent: object
-  /** The methods callers may call. */
-  readonly exposed: ReadonlySet<string>
   /** Total references: sessions plus containing objects. */
   readonly refcount: number
-  /** Set when the referent may hold proxies, so its children are rescanned after a call. */
-  mayHoldRefs: boolean
-  /** Interrupts for the calls running on it, run when it is disposed. */
-  readonly activeCalls: Set<() => void>
+  /** The sessions holding references, with how many each holds. */
+  readonly sessions: Readonly<Record<string, number>>
+  /** The objects holding this one (nested proxies), with how many references each holds. */
+  readonly heldBy: Readonly<Record<string, number>>
 }
 
 /**
@@ -60,33 +61,38 @@ export class RefcountError extends Data.TaggedError("RefcountError")<{
   }
 }
 
-/** The RefcountStore service: the shared objects a manager holds, and who holds references to them. @category services @since 0.1.0 */
-export class RefcountStore extends Context.Service<RefcountStore, {
-  /** The entry for an id, read on every call (synchronous on purpose: it is the hot path). */
-  readonly getUnsafe: (id: string) => Entry | undefined
-  /**
-   * Registers a referent with one reference held by `session`. A referent
-   * already registered (a factory that hands out a shared object) gets one
-   * more reference instead, under its existing id.
-   */
-  readonly create: (
-    typeid: string,
-    referent: object,
-    exposed: ReadonlySet<string>,
-    session: string
-  ) => Effect.Effect<Entry>
+/**
+ * The store's operations. Each one that takes a reference away gives the ids
+ * of the objects that went with it, for the server to dispose.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface RefcountStoreShape {
+  /** A fresh object id, unique among every server that shares this store. */
+  readonly newId: () => string
+  /** Registers object `id` of `typeid` with one reference, held by `session`. */
+  readonly create: (id: string, typeid: string, session: string) => Effect.Effect<void>
   readonly incref: (id: string, session: string) => Effect.Effect<void, UnknownObject>
-  readonly decref: (id: string, session: string) => Effect.Effect<void, UnknownObject | RefcountError>
-  /** How many objects a session holds references to (for the per-session limit; synchronous on purpose). */
-  readonly objectsHeldBy: (session: string) => number
-  /** Re-reads which shared objects a referent holds and adjusts their references. */
-  readonly updateChildren: (id: string) => Effect.Effect<void>
-  /** Releases every reference a session holds; returns how many. */
-  readonly releaseSession: (session: string) => Effect.Effect<number>
+  readonly decref: (id: string, session: string) => Effect.Effect<ReadonlyArray<string>, UnknownObject | RefcountError>
+  /** What object `id` holds now (the live objects among them count); gives the ids that went. */
+  readonly setChildren: (id: string, children: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<string>>
+  /** Drops every reference `session` holds; gives how many, and the ids that went. */
+  readonly releaseSession: (session: string) => Effect.Effect<{ readonly released: number; readonly gone: ReadonlyArray<string> }>
+  /** How many objects `session` holds references to (for the per-session limit). */
+  readonly objectsHeldBy: (session: string) => Effect.Effect<number>
+  readonly typeidOf: (id: string) => Effect.Effect<string | undefined>
   readonly numberOfObjects: Effect.Effect<number>
-  readonly debugInfo: Effect.Effect<ReadonlyArray<ObjectInfo>>
-  /** Every live referent, for hooks that run across objects (lease release). */
-  readonly referents: Effect.Effect<ReadonlyArray<object>>
-  /** Disposes everything (the manager is shutting down). */
-  readonly clear: Effect.Effect<void>
-}>()("effect-managers/RefcountStore") {}
+  readonly counts: Effect.Effect<ReadonlyArray<Counts>>
+  /** Forgets every object (the manager is shutting down); gives their ids. */
+  readonly clear: Effect.Effect<ReadonlyArray<string>>
+}
+
+/**
+ * The references to a manager's shared objects: counted here, in memory, or in
+ * a store several servers share.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class RefcountStore extends Context.Service<RefcountStore, RefcountStoreShape>()("effect-managers/RefcountStore") {}

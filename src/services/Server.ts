@@ -11,7 +11,30 @@
  */
 import type { Duration, Effect } from "effect"
 import { Context } from "effect"
+import type { Kwargs } from "../domain/Arguments.ts"
 import type { ObjectInfo } from "../domain/ObjectInfo.ts"
+import type { Outcome } from "../domain/Outcome.ts"
+
+/**
+ * A control call a server offers beyond the manager's own (create, incref,
+ * decref, debug info, shutdown): a name, and what it does for a session.
+ * Both dialects reach it: a CPython peer by its control request
+ * `(None, name, args, kwds)`, a client of ours by `manager.control(name,
+ * args)`. This is how a server grows calls such as CPython's
+ * SharedMemoryServer's `track_segment` without a change to either dialect.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ControlCall {
+  readonly name: string
+  /** Runs it for `session`, with the request's positional and keyword arguments. */
+  readonly run: (request: {
+    readonly session: string
+    readonly args: ReadonlyArray<unknown>
+    readonly kwargs: Kwargs
+  }) => Effect.Effect<Outcome>
+}
 
 /** How a server listens and what it allows. @category models @since 0.1.0 */
 export interface ServerOptions {
@@ -56,6 +79,8 @@ export interface ServerOptions {
    * authenticate cannot take the places of clients that did.
    */
   readonly maxPendingConnections?: number | undefined
+  /** Control calls beyond the manager's own; a later one with a name replaces an earlier one. */
+  readonly controls?: ReadonlyArray<ControlCall> | undefined
 }
 
 /**

@@ -101,14 +101,14 @@ layer(managerLayer({ authkey }).pipe((l) => l), { excludeTestServices: true })("
       const connection = yield* rawSession(server.address)
       const send = (request: Parameters<typeof encodeRequest>[0]) =>
         Effect.andThen(Effect.sync(() => connection.sendUnsafe(encodeRequest(request))), nextReply(connection))
-      expect(yield* send({ _tag: "Call", id: 2, object: "nope", method: "get", args: [], kwargs: null, caller: 1 })).toMatchObject({
+      expect(yield* send({ _tag: "Call", id: 2, object: "nope", method: "get", args: [], kwargs: null, caller: 1, trace: null })).toMatchObject({
         _tag: "Traceback",
         text: expect.stringContaining("KeyError") as unknown as string
       })
       const created = yield* send({ _tag: "Create", id: 3, typeid: "dict", args: [], kwargs: null })
       expect(created._tag).toBe("Proxy")
       const id = (created as { token: { id: string } }).token.id
-      expect(yield* send({ _tag: "Call", id: 4, object: id, method: "__class__", args: [], kwargs: null, caller: 1 })).toMatchObject({
+      expect(yield* send({ _tag: "Call", id: 4, object: id, method: "__class__", args: [], kwargs: null, caller: 1, trace: null })).toMatchObject({
         _tag: "Traceback",
         text: expect.stringContaining("is not in exposed") as unknown as string
       })

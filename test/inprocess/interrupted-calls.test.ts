@@ -14,7 +14,7 @@ import { protocolVersion, type Reply, type Request } from "../../src/protocol/Me
 import { decodeReply, encodeRequest } from "../../src/protocol/WireCodec.ts"
 import * as FaultyTransport from "../../src/layers/FaultyTransport.ts"
 import * as ManagerClient from "../../src/layers/ManagerClient.ts"
-import * as MemoryRefcountStore from "../../src/layers/MemoryRefcountStore.ts"
+import * as MemoryBackend from "../../src/layers/memory/MemoryBackend.ts"
 import * as MemoryTransport from "../../src/layers/MemoryTransport.ts"
 import * as ServerLive from "../../src/layers/ServerLive.ts"
 import * as SyncManagerTypes from "../../src/layers/SyncManagerTypes.ts"
@@ -22,7 +22,7 @@ import * as Registry from "../../src/services/Registry.ts"
 import { type Connection, Transport } from "../../src/services/Transport.ts"
 
 const authkey = new TextEncoder().encode("interrupted calls")
-const deps = Layer.mergeAll(MemoryTransport.layer, MemoryRefcountStore.layer, Registry.layer(SyncManagerTypes.all))
+const deps = Layer.mergeAll(MemoryTransport.layer, MemoryBackend.layer, Registry.layer(SyncManagerTypes.all))
 
 // Every reply to this client arrives 40 ms late: a 5 ms timeout always gives up first.
 const lateReplies = FaultyTransport.layer((_n, direction) => (direction === "toClient" ? { delayMillis: () => 40 } : {}))
@@ -50,7 +50,7 @@ layer(deps, { excludeTestServices: true })("an interrupted call has no effect, o
       const m = yield* ManagerClient.make({ address: server.address, authkey })
       const q = yield* m.Queue<string>()
       const raw = yield* rawSession(server.address)
-      raw.send({ _tag: "Call", id: 10, object: q.token.id, method: "get", args: [true, null], kwargs: null, caller: 1 })
+      raw.send({ _tag: "Call", id: 10, object: q.token.id, method: "get", args: [true, null], kwargs: null, caller: 1, trace: null })
       yield* Effect.sleep("10 millis")
       raw.send({ _tag: "Cancel", id: 11, target: 10 })
       expect(yield* raw.next).toEqual({ _tag: "Cancelled", id: 10 })
@@ -69,13 +69,13 @@ layer(deps, { excludeTestServices: true })("an interrupted call has no effect, o
       yield* q.put("second")
       const raw = yield* rawSession(server.address)
       // Completed at once: Cancel finds nothing to stop, the result is already on its way.
-      raw.send({ _tag: "Call", id: 10, object: q.token.id, method: "get_nowait", args: [], kwargs: null, caller: 1 })
+      raw.send({ _tag: "Call", id: 10, object: q.token.id, method: "get_nowait", args: [], kwargs: null, caller: 1, trace: null })
       raw.send({ _tag: "Cancel", id: 11, target: 10 })
       expect(yield* raw.next).toEqual({ _tag: "Return", id: 10, value: "first" })
       raw.send({ _tag: "Undo", id: 12, object: q.token.id, method: "get_nowait", args: [], result: "first", caller: 1 })
       expect(yield* raw.next).toEqual({ _tag: "Return", id: 12, value: "undone" })
       expect([yield* q.get(), yield* q.get()]).toEqual(["first", "second"])
-      raw.send({ _tag: "Call", id: 13, object: d.token.id, method: "__setitem__", args: ["k", 1], kwargs: null, caller: 1 })
+      raw.send({ _tag: "Call", id: 13, object: d.token.id, method: "__setitem__", args: ["k", 1], kwargs: null, caller: 1, trace: null })
       yield* raw.next
       raw.send({ _tag: "Undo", id: 14, object: d.token.id, method: "__setitem__", args: ["k", 1], result: null, caller: 1 })
       expect(yield* raw.next).toEqual({ _tag: "Return", id: 14, value: "stands" })

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs"
 import { expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import * as MemoryRefcountStore from "../../src/layers/MemoryRefcountStore.ts"
+import * as MemoryBackend from "../../src/layers/memory/MemoryBackend.ts"
 import * as NodeTransport from "../../src/layers/NodeTransport.ts"
 import * as ServerLive from "../../src/layers/ServerLive.ts"
 import * as SyncManagerTypes from "../../src/layers/SyncManagerTypes.ts"
@@ -18,7 +18,7 @@ import * as Registry from "../../src/services/Registry.ts"
 import { Transport } from "../../src/services/Transport.ts"
 
 const authkey = new TextEncoder().encode("hostile key")
-const deps = Layer.mergeAll(NodeTransport.layer, MemoryRefcountStore.layer, Registry.layer(SyncManagerTypes.all))
+const deps = Layer.mergeAll(NodeTransport.layer, MemoryBackend.layer, Registry.layer(SyncManagerTypes.all))
 
 const request = (...parts: ReadonlyArray<unknown>) => encodePickle(Tuple.fromArray(parts))
 

@@ -77,7 +77,7 @@ console.log(JSON.stringify({ a, missing, rejected, pickled, marshalled }))
 
 const registryFile = `import { Registry, SyncManager } from "effect-managers"
 
-const greetings = SyncManager.types.Queue.create!() as { put: (item: unknown) => void }
+const greetings = SyncManager.referent("Queue") as { put: (item: unknown) => unknown }
 export const types = [Registry.alias("greetings", SyncManager.types.Queue, () => greetings)]
 export const init = (who: string) => greetings.put("hello " + who)
 `

@@ -130,7 +130,8 @@ describe("our msgpack dialect", () => {
       method: fc.string({ maxLength: 20 }),
       args: fc.array(plainValue, { maxLength: 4 }),
       kwargs: fc.constant(null),
-      caller: fc.nat()
+      caller: fc.nat(),
+      trace: fc.oneof(fc.constant(null), fc.string({ maxLength: 55 }))
     }),
     fc.record({ _tag: fc.constant("Create" as const), id: fc.nat(), typeid: fc.string(), args: fc.array(plainValue, { maxLength: 3 }), kwargs: fc.constant(null) }),
     fc.record({ _tag: fc.constantFrom("Incref" as const, "Decref" as const), id: fc.nat(), object: fc.string() }),
@@ -167,7 +168,7 @@ describe("our msgpack dialect", () => {
 
   it("any bytes: a checked message or a ProtocolError, never a throw", () => {
     const corpus = [
-      encodeRequest({ _tag: "Call", id: 3, object: "0001", method: "__getitem__", args: ["a", [1, { b: new Uint8Array(4) }]], kwargs: { block: true }, caller: 1 }),
+      encodeRequest({ _tag: "Call", id: 3, object: "0001", method: "__getitem__", args: ["a", [1, { b: new Uint8Array(4) }]], kwargs: { block: true }, caller: 1, trace: null }),
       encodeRequest({ _tag: "Create", id: 2, typeid: "dict", args: [new Map<unknown, unknown>([[1, 2]])], kwargs: null }),
       encodeValue(Tuple.of<unknown>(1, 2n ** 64n, 1.5))
     ]

@@ -134,7 +134,7 @@ describe("chaos", () => {
                 socket.write(frame(Buffer.from("#WELCOME#")))
                 socket.write(frame(encodeRequest({ _tag: "Hello", id: 1, session: "slow", version: protocolVersion })))
                 for (let i = 0; i < 2000; i++) {
-                  socket.write(frame(encodeRequest({ _tag: "Call", id: 2 + i, object: d.token.id, method: "__getitem__", args: ["big"], kwargs: null, caller: 1 })))
+                  socket.write(frame(encodeRequest({ _tag: "Call", id: 2 + i, object: d.token.id, method: "__getitem__", args: ["big"], kwargs: null, caller: 1, trace: null })))
                 }
                 socket.pause()
                 resume(Effect.void)

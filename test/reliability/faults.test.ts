@@ -9,7 +9,7 @@ import { expect, layer } from "@effect/vitest"
 import { Effect, Fiber, Layer } from "effect"
 import * as FaultyTransport from "../../src/layers/FaultyTransport.ts"
 import * as ManagerClient from "../../src/layers/ManagerClient.ts"
-import * as MemoryRefcountStore from "../../src/layers/MemoryRefcountStore.ts"
+import * as MemoryBackend from "../../src/layers/memory/MemoryBackend.ts"
 import * as MemoryTransport from "../../src/layers/MemoryTransport.ts"
 import * as ServerLive from "../../src/layers/ServerLive.ts"
 import * as SyncManagerTypes from "../../src/layers/SyncManagerTypes.ts"
@@ -17,7 +17,7 @@ import * as Registry from "../../src/services/Registry.ts"
 import { prng } from "../support/mutate.ts"
 
 const authkey = new TextEncoder().encode("faults")
-const deps = Layer.mergeAll(MemoryTransport.layer, MemoryRefcountStore.layer, Registry.layer(SyncManagerTypes.all))
+const deps = Layer.mergeAll(MemoryTransport.layer, MemoryBackend.layer, Registry.layer(SyncManagerTypes.all))
 
 layer(deps, { excludeTestServices: true })("a faulty network", (it) => {
   it.effect("a connection cut in the middle of a frame: its calls fail with ConnectionLost, its lease gives everything back", () =>

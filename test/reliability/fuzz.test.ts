@@ -12,7 +12,7 @@ import * as net from "node:net"
 import { afterAll, expect, it } from "@effect/vitest"
 import { Effect, Layer, Result } from "effect"
 import * as ManagerClient from "../../src/layers/ManagerClient.ts"
-import * as MemoryRefcountStore from "../../src/layers/MemoryRefcountStore.ts"
+import * as MemoryBackend from "../../src/layers/memory/MemoryBackend.ts"
 import * as NodeTransport from "../../src/layers/NodeTransport.ts"
 import * as ServerLive from "../../src/layers/ServerLive.ts"
 import * as SyncManagerTypes from "../../src/layers/SyncManagerTypes.ts"
@@ -34,7 +34,7 @@ const authkey = new TextEncoder().encode("fuzz key")
 const address = unixAddress("fuzz")
 const perCodec = Number(process.env["FUZZ_N"] ?? scale(1500, 100_000))
 const concurrency = 32
-const deps = Layer.mergeAll(NodeTransport.layer, MemoryRefcountStore.layer, Registry.layer(SyncManagerTypes.all))
+const deps = Layer.mergeAll(NodeTransport.layer, MemoryBackend.layer, Registry.layer(SyncManagerTypes.all))
 
 /** A raw socket speaking frames, for hostile peers. */
 const open = (path: string) =>
@@ -107,7 +107,7 @@ const handshake = async (peer: Peer) => {
 // What a well-formed peer sends, to be mutated.
 const nativeCorpus = [
   encodeRequest({ _tag: "Create", id: 2, typeid: "dict", args: [{ a: 1 }], kwargs: null }),
-  encodeRequest({ _tag: "Call", id: 3, object: "0001", method: "__getitem__", args: ["a", [1, { b: new Uint8Array(4) }]], kwargs: null, caller: 1 }),
+  encodeRequest({ _tag: "Call", id: 3, object: "0001", method: "__getitem__", args: ["a", [1, { b: new Uint8Array(4) }]], kwargs: null, caller: 1, trace: null }),
   encodeRequest({ _tag: "Incref", id: 4, object: "0001" }),
   encodeRequest({ _tag: "NumberOfObjects", id: 5 }),
   encodeRequest({ _tag: "Cancel", id: 6, target: 3 })

@@ -9,7 +9,7 @@ import { Effect, Fiber, Layer } from "effect"
 import * as FaultyTransport from "../../src/layers/FaultyTransport.ts"
 import * as InProcessManager from "../../src/layers/InProcessManager.ts"
 import * as ManagerClient from "../../src/layers/ManagerClient.ts"
-import * as MemoryRefcountStore from "../../src/layers/MemoryRefcountStore.ts"
+import * as MemoryBackend from "../../src/layers/memory/MemoryBackend.ts"
 import * as MemoryTransport from "../../src/layers/MemoryTransport.ts"
 import * as ServerLive from "../../src/layers/ServerLive.ts"
 import * as SyncManagerTypes from "../../src/layers/SyncManagerTypes.ts"
@@ -19,7 +19,7 @@ import { Server } from "../../src/services/Server.ts"
 import { clean } from "../support/harness.ts"
 
 const authkey = new TextEncoder().encode("limits")
-const serverDeps = Layer.mergeAll(MemoryTransport.layer, MemoryRefcountStore.layer, Registry.layer(SyncManagerTypes.all))
+const serverDeps = Layer.mergeAll(MemoryTransport.layer, MemoryBackend.layer, Registry.layer(SyncManagerTypes.all))
 
 layer(InProcessManager.layer({ authkey, maxObjectsPerSession: 5, maxInFlight: 8, maxConnections: 3 }), { excludeTestServices: true })("limits", (it) => {
   it.effect("a session past its object limit gets LimitExceeded, and may create again once it releases some", () =>

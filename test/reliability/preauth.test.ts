@@ -15,7 +15,7 @@ import { afterAll, expect, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { parseAddress } from "../../src/domain/Address.ts"
 import * as ManagerClient from "../../src/layers/ManagerClient.ts"
-import * as MemoryRefcountStore from "../../src/layers/MemoryRefcountStore.ts"
+import * as MemoryBackend from "../../src/layers/memory/MemoryBackend.ts"
 import * as NodeTransport from "../../src/layers/NodeTransport.ts"
 import * as ServerLive from "../../src/layers/ServerLive.ts"
 import * as SyncManagerTypes from "../../src/layers/SyncManagerTypes.ts"
@@ -27,7 +27,7 @@ import { clientHandshake } from "../../src/protocol/Handshake.ts"
 import { binScript, spawnNode } from "../support/processes.ts"
 
 const authkey = new TextEncoder().encode("pre-auth")
-const deps = Layer.mergeAll(NodeTransport.layer, MemoryRefcountStore.layer, Registry.layer(SyncManagerTypes.all))
+const deps = Layer.mergeAll(NodeTransport.layer, MemoryBackend.layer, Registry.layer(SyncManagerTypes.all))
 const dir = mkdtempSync(join(tmpdir(), "effect-managers-preauth-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 

@@ -13,7 +13,7 @@ import { expect, layer } from "@effect/vitest"
 import { Duration, Effect, Fiber, Layer, Option } from "effect"
 import * as fc from "fast-check"
 import * as ManagerClient from "../../src/layers/ManagerClient.ts"
-import * as MemoryRefcountStore from "../../src/layers/MemoryRefcountStore.ts"
+import * as MemoryBackend from "../../src/layers/memory/MemoryBackend.ts"
 import * as NodeTransport from "../../src/layers/NodeTransport.ts"
 import * as ServerLive from "../../src/layers/ServerLive.ts"
 import * as SyncManagerTypes from "../../src/layers/SyncManagerTypes.ts"
@@ -21,11 +21,12 @@ import type { ManagerShape } from "../../src/services/Manager.ts"
 import * as Registry from "../../src/services/Registry.ts"
 import type { RefcountStore } from "../../src/services/RefcountStore.ts"
 import type { Server } from "../../src/services/Server.ts"
+import type { SharedState } from "../../src/services/SharedState.ts"
 import type { Transport } from "../../src/services/Transport.ts"
 import { scale } from "../support/soak.ts"
 
 const authkey = new TextEncoder().encode("races")
-const deps = Layer.mergeAll(NodeTransport.layer, MemoryRefcountStore.layer, Registry.layer(SyncManagerTypes.all))
+const deps = Layer.mergeAll(NodeTransport.layer, MemoryBackend.layer, Registry.layer(SyncManagerTypes.all))
 
 /** A server on a fresh Unix socket, and two clients of it on connections of their own. */
 const twoClients = Effect.gen(function*() {
@@ -122,7 +123,7 @@ layer(deps, { excludeTestServices: true })("interrupts racing replies", (it) => 
 
   it.effect("random interrupts race puts, gets, acquires, releases, waits and notifies on two connections: the model holds", () =>
     Effect.gen(function*() {
-      const context = yield* Effect.context<Registry.Registry | Transport | RefcountStore>()
+      const context = yield* Effect.context<Registry.Registry | Transport | RefcountStore | SharedState>()
       const runs = scale(12, 260)
       const length = scale(50, 200)
       let raced = 0

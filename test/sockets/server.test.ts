@@ -8,7 +8,7 @@ import * as net from "node:net"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Layer, Scope } from "effect"
 import * as ManagerClient from "../../src/layers/ManagerClient.ts"
-import * as MemoryRefcountStore from "../../src/layers/MemoryRefcountStore.ts"
+import * as MemoryBackend from "../../src/layers/memory/MemoryBackend.ts"
 import * as NodeTransport from "../../src/layers/NodeTransport.ts"
 import * as ServerLive from "../../src/layers/ServerLive.ts"
 import * as StartedManager from "../../src/layers/StartedManager.ts"
@@ -23,7 +23,7 @@ const registryModule = new URL("../processes/queue-registry.ts", import.meta.url
 const parentScript = new URL("../processes/parent.ts", import.meta.url).pathname
 const GetQueue = Registry.alias("get_queue", SyncManagerTypes.types.Queue)
 
-const serverDeps = Layer.mergeAll(NodeTransport.layer, MemoryRefcountStore.layer, Registry.layer(SyncManagerTypes.all))
+const serverDeps = Layer.mergeAll(NodeTransport.layer, MemoryBackend.layer, Registry.layer(SyncManagerTypes.all))
 
 /** `effect-managers serve`, started by the test; gives the child and the address it printed. */
 const serveCli = (address: string, extra: ReadonlyArray<string> = [], key = authkey) =>

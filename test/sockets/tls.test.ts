@@ -9,7 +9,7 @@ import { join } from "node:path"
 import { afterAll, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import * as ManagerClient from "../../src/layers/ManagerClient.ts"
-import * as MemoryRefcountStore from "../../src/layers/MemoryRefcountStore.ts"
+import * as MemoryBackend from "../../src/layers/memory/MemoryBackend.ts"
 import * as NodeTransport from "../../src/layers/NodeTransport.ts"
 import * as ServerLive from "../../src/layers/ServerLive.ts"
 import * as SyncManagerTypes from "../../src/layers/SyncManagerTypes.ts"
@@ -30,7 +30,7 @@ const selfSigned = (name: string) => {
 }
 
 const authkey = new TextEncoder().encode("tls key")
-const deps = Layer.mergeAll(NodeTransport.layer, MemoryRefcountStore.layer, Registry.layer(SyncManagerTypes.all))
+const deps = Layer.mergeAll(NodeTransport.layer, MemoryBackend.layer, Registry.layer(SyncManagerTypes.all))
 
 it.live("a TLS manager serves clients that trust its certificate and is refused by the others", () =>
   Effect.gen(function*() {

@@ -1,24 +1,20 @@
 /**
- * `threading.Barrier` for remote callers: `parties` callers meet; `wait`
- * returns each one's arrival index (0 for the first, parties - 1 for the
- * last); the optional action runs once per pass, by the last to arrive, before
- * the others are released. A timeout, an `abort`, a failing action or a
- * `reset` during a pass breaks it: the waiters fail with BrokenBarrierError.
+ * `threading.Barrier` for remote callers, over a {@link BarrierState}:
+ * `parties` callers meet; `wait` returns each one's arrival index (0 for the
+ * first, parties - 1 for the last); the optional action runs once per pass,
+ * by the last to arrive, before the others are released. A timeout, an
+ * `abort`, a failing action or a `reset` during a pass breaks it: the
+ * waiters fail with BrokenBarrierError.
  *
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import type { Eventually } from "../Eventually.ts"
 import { AttributeError, BrokenBarrierError, ValueError } from "../PythonErrors.ts"
+import type { BarrierState } from "../state/Signals.ts"
 import { waitTimeout } from "../Timeout.ts"
-import { Waiters } from "../Waiters.ts"
-
-type Outcome = "filling" | "released" | "broken"
-
-class Pass {
-  outcome: Outcome = "filling"
-  arrived = 0
-  readonly waiters = new Waiters()
-}
+import { NotYet, step, toEffect, type WaitRoom } from "../Waiting.ts"
+import { SharedObject } from "./SharedObject.ts"
 
 /** Options of a Barrier created on the server. @since 0.1.0 */
 export interface BarrierOptions {
@@ -28,110 +24,91 @@ export interface BarrierOptions {
   readonly timeout?: number | null | undefined
 }
 
+/** The number of parties checked, as `threading.Barrier(parties)` checks it. @since 0.1.0 */
+export const checkParties = (parties: unknown): number => {
+  const n = Number(parties)
+  if (!(Number.isInteger(n) && n >= 1)) throw ValueError.make("parties must be > 0")
+  return n
+}
+
 /** @since 0.1.0 */
-export class Barrier {
-  readonly parties: number
+export class Barrier extends SharedObject<BarrierState> {
+  readonly room: WaitRoom
   private readonly action: Effect.Effect<unknown, unknown> | undefined
   private readonly defaultTimeout: number | null
-  private current = new Pass()
-  private isBroken = false
 
-  constructor(parties: unknown, options: BarrierOptions = {}) {
-    const n = Number(parties)
-    if (!(Number.isInteger(n) && n >= 1)) throw ValueError.make("parties must be > 0")
-    this.parties = n
+  constructor(state: BarrierState, room: WaitRoom, options: BarrierOptions = {}) {
+    super(state)
+    this.room = room
     this.action = options.action
     this.defaultTimeout = options.timeout ?? null
   }
 
-  get n_waiting(): number {
-    return this.isBroken ? 0 : this.current.arrived
+  get parties(): number {
+    return this.state.parties
   }
 
-  get broken(): boolean {
-    return this.isBroken
-  }
-
-  wait(timeout: unknown = null): number | Effect.Effect<number, BrokenBarrierError | unknown> {
-    if (this.isBroken) throw BrokenBarrierError.make()
-    const pass = this.current
-    const index = pass.arrived++
-    if (pass.arrived === this.parties) {
-      if (this.action === undefined) return this.release(pass, index)
-      return this.action.pipe(
-        Effect.catchCause((cause) => {
-          this.breakPass(pass)
-          return Effect.failCause(cause)
-        }),
-        Effect.map(() => this.release(pass, index))
-      )
-    }
+  wait(timeout: unknown = null): Effect.Effect<number, BrokenBarrierError | unknown> {
     const ms = waitTimeout(timeout ?? this.defaultTimeout)
-    return Effect.onInterrupt(
-      Effect.flatMap(pass.waiters.wait(ms), (woken) => {
-        if (woken && pass.outcome === "released") return Effect.succeed(index)
-        // Timing out breaks the barrier for everyone, as in CPython.
-        if (!woken) this.breakPass(pass)
-        return Effect.fail(BrokenBarrierError.make())
-      }),
-      () =>
-        Effect.sync(() => {
-          // A cancelled caller leaves the pass it was waiting in.
-          if (pass.outcome === "filling") pass.arrived--
-        })
-    )
+    return Effect.uninterruptibleMask((restore) => {
+      const waiter = this.room.waiter()
+      return step(this.state.arrive(waiter), (arrival): Effect.Effect<number, unknown> => {
+        if (arrival === "broken") return Effect.fail(BrokenBarrierError.make())
+        const { pass, index } = arrival
+        if (arrival.last) {
+          const released = step(this.state.release(pass), () => Effect.succeed(index))
+          if (this.action === undefined) return released
+          return restore(this.action).pipe(
+            Effect.catchCause((cause) => step(this.state.breakPass(pass), () => Effect.failCause(cause))),
+            Effect.andThen(released)
+          )
+        }
+        const broken = () => Effect.fail(BrokenBarrierError.make())
+        const wait: Effect.Effect<number, unknown> = Effect.flatMap(
+          Effect.onInterrupt(restore(this.room.wait(waiter, ms)), () =>
+            // A cancelled caller leaves the pass it was waiting in.
+            Effect.suspend(() => step(this.room.leave(waiter), () => toEffect(this.state.leave(pass))))),
+          (woken) => {
+            if (!woken) {
+              // Timing out breaks the barrier for everyone, as in CPython (unless the pass was just released).
+              return step(this.room.leave(waiter), () =>
+                step(this.state.outcome(pass, undefined), (o) =>
+                  o === "released" ? Effect.succeed(index) : step(this.state.breakPass(pass), broken)))
+            }
+            return step(this.state.outcome(pass, waiter), (o) =>
+              o === "released" ? Effect.succeed(index) : o === "broken" ? broken() : o === NotYet ? wait : broken())
+          }
+        )
+        return wait
+      })
+    })
   }
 
   /** Breaks the barrier: current and future waits fail until `reset`. */
-  abort(): void {
-    this.breakPass(this.current)
+  abort(): Eventually<void> {
+    return this.state.abort()
   }
 
   /** Returns the barrier to its initial state; callers waiting now fail with BrokenBarrierError. */
-  reset(): void {
-    const pass = this.current
-    if (pass.arrived > 0 && pass.outcome === "filling") {
-      pass.outcome = "broken"
-      pass.waiters.notifyAll()
-    }
-    this.current = new Pass()
-    this.isBroken = false
+  reset(): Eventually<void> {
+    return this.state.reset()
   }
 
   /** What CPython's BarrierProxy reads through `__getattribute__`. */
-  __getattribute__(name: unknown): unknown {
+  __getattribute__(name: unknown): Eventually<unknown> {
     switch (name) {
       case "parties":
-        return this.parties
+        return this.state.parties
       case "n_waiting":
-        return this.n_waiting
+        return this.state.waiting()
       case "broken":
-        return this.broken
+        return this.state.broken()
       default:
         throw AttributeError.make(`'Barrier' object has no attribute '${String(name)}'`)
     }
-  }
-
-  toString(): string {
-    return `<Barrier parties=${this.parties} waiting=${this.n_waiting}${this.isBroken ? " broken" : ""}>`
-  }
-
-  private release(pass: Pass, index: number): number {
-    pass.outcome = "released"
-    this.current = new Pass()
-    pass.waiters.notifyAll()
-    return index
-  }
-
-  private breakPass(pass: Pass): void {
-    this.isBroken = true
-    if (pass.outcome === "filling") {
-      pass.outcome = "broken"
-      pass.waiters.notifyAll()
-    }
-    if (this.current === pass) this.current = new Pass()
   }
 }
 
 /** What BarrierProxy exposes. @since 0.1.0 */
 export const barrierExposed: ReadonlyArray<string> = ["__getattribute__", "wait", "abort", "reset"]
+

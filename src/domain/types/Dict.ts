@@ -1,18 +1,18 @@
 /**
- * A shared dict with Python's dict methods over a {@link PyDict}: keys by
+ * A shared dict with Python's dict methods over a {@link DictState}: keys by
  * Python equality, insertion order, `KeyError` for a missing key, views
  * (`keys`, `values`, `items`) returned as lists as CPython's managers do, and
  * `__iter__` giving an Iterator proxy.
  *
  * @since 0.1.0
  */
+import { type Eventually, map } from "../Eventually.ts"
 import { KeyError, TypeError } from "../PythonErrors.ts"
-import { getValue } from "../Referent.ts"
-import { repr } from "../values/Equality.ts"
+import type { DictState } from "../state/Containers.ts"
 import { PyDict } from "../values/PyDict.ts"
 import { pythonType } from "../values/PythonType.ts"
 import { Tuple } from "../values/Tuple.ts"
-import { guarded } from "./Iterator.ts"
+import { SharedObject } from "./SharedObject.ts"
 
 /** The entries of anything Python's `dict(x)` accepts: a mapping or an iterable of pairs. @since 0.1.0 */
 export const entriesOf = (u: unknown): Iterable<readonly [unknown, unknown]> => {
@@ -32,85 +32,75 @@ export const entriesOf = (u: unknown): Iterable<readonly [unknown, unknown]> => 
 
 const NoDefault = Symbol("NoDefault")
 
+/** The entries a dict starts with: `dict(iterable, **kwargs)`. @since 0.1.0 */
+export const initialEntries = (initial: unknown = null, kwargs: unknown = null): Array<readonly [unknown, unknown]> => {
+  // Through a PyDict, so that equal keys keep Python's first-key, last-value rule.
+  const d = new PyDict<unknown, unknown>(entriesOf(initial))
+  for (const [k, v] of entriesOf(kwargs)) d.set(k, v)
+  return [...d]
+}
+
 /** @since 0.1.0 */
-export class Dict {
-  readonly entries: PyDict
-
-  constructor(initial: unknown = null, kwargs: unknown = null) {
-    this.entries = new PyDict(entriesOf(initial))
-    for (const [k, v] of entriesOf(kwargs)) this.entries.set(k, v)
+export class Dict extends SharedObject<DictState> {
+  __len__(): Eventually<number> {
+    return this.state.size()
   }
-
-  __len__(): number {
-    return this.entries.size
+  __contains__(key: unknown): Eventually<boolean> {
+    return map(this.state.entry(key), (e) => e !== undefined)
   }
-  __contains__(key: unknown): boolean {
-    return this.entries.has(key)
+  __getitem__(key: unknown): Eventually<unknown> {
+    return map(this.state.entry(key), (e) => {
+      if (e === undefined) throw KeyError.make(key)
+      return e[1]
+    })
   }
-  __getitem__(key: unknown): unknown {
-    const e = this.entries.entry(key)
-    if (e === undefined) throw KeyError.make(key)
-    return e[1]
+  __setitem__(key: unknown, value: unknown): Eventually<void> {
+    return this.state.set(key, value)
   }
-  __setitem__(key: unknown, value: unknown): void {
-    this.entries.set(key, value)
+  __delitem__(key: unknown): Eventually<void> {
+    return map(this.state.pop(key), (e) => {
+      if (e === undefined) throw KeyError.make(key)
+    })
   }
-  __delitem__(key: unknown): void {
-    if (!this.entries.delete(key)) throw KeyError.make(key)
+  __iter__(): Eventually<Iterable<unknown>> {
+    return this.state.iterateKeys()
   }
-  __iter__(): Iterable<unknown> {
-    return guarded(this.entries.keys(), () => this.entries.size, "dictionary")
+  clear(): Eventually<void> {
+    return this.state.clear()
   }
-  clear(): void {
-    this.entries.clear()
+  copy(): Eventually<PyDict> {
+    return this.state.copy()
   }
-  copy(): PyDict {
-    return new PyDict(this.entries)
+  get(key: unknown, fallback: unknown = null): Eventually<unknown> {
+    return map(this.state.entry(key), (e) => (e === undefined ? fallback : e[1]))
   }
-  get(key: unknown, fallback: unknown = null): unknown {
-    const e = this.entries.entry(key)
-    return e === undefined ? fallback : e[1]
+  items(): Eventually<Array<Tuple>> {
+    return map(this.state.entries(), (es) => es.map(([k, v]) => Tuple.of(k, v)))
   }
-  items(): Array<Tuple> {
-    return [...this.entries].map(([k, v]) => Tuple.of(k, v))
+  keys(): Eventually<Array<unknown>> {
+    return map(this.state.entries(), (es) => es.map(([k]) => k))
   }
-  keys(): Array<unknown> {
-    return [...this.entries.keys()]
+  values(): Eventually<Array<unknown>> {
+    return map(this.state.entries(), (es) => es.map(([, v]) => v))
   }
-  values(): Array<unknown> {
-    return [...this.entries.values()]
-  }
-  pop(key: unknown, fallback: unknown = NoDefault): unknown {
-    const e = this.entries.entry(key)
-    if (e === undefined) {
+  pop(key: unknown, fallback: unknown = NoDefault): Eventually<unknown> {
+    return map(this.state.pop(key), (e) => {
+      if (e !== undefined) return e[1]
       if (fallback === NoDefault) throw KeyError.make(key)
       return fallback
-    }
-    this.entries.delete(key)
-    return e[1]
+    })
   }
-  popitem(): Tuple {
-    const last = this.entries.popLast()
-    if (last === undefined) throw KeyError.make("popitem(): dictionary is empty")
-    return Tuple.of(last[0], last[1])
+  popitem(): Eventually<Tuple> {
+    return map(this.state.popLast(), (last) => {
+      if (last === undefined) throw KeyError.make("popitem(): dictionary is empty")
+      return Tuple.of(last[0], last[1])
+    })
   }
-  setdefault(key: unknown, fallback: unknown = null): unknown {
-    const e = this.entries.entry(key)
-    if (e !== undefined) return e[1]
-    this.entries.set(key, fallback)
-    return fallback
+  setdefault(key: unknown, fallback: unknown = null): Eventually<unknown> {
+    return this.state.setDefault(key, fallback)
   }
-  update(other: unknown = null, kwargs: unknown = null): void {
-    for (const [k, v] of entriesOf(other)) this.entries.set(k, v)
-    for (const [k, v] of entriesOf(kwargs)) this.entries.set(k, v)
-  }
-
-  [getValue](): PyDict {
-    return this.entries
-  }
-
-  toString(): string {
-    return repr(this.entries)
+  update(other: unknown = null, kwargs: unknown = null): Eventually<void> {
+    return this.state.update([...entriesOf(other), ...entriesOf(kwargs)])
   }
 }
 

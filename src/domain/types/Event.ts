@@ -1,41 +1,55 @@
 /**
- * `threading.Event` for remote callers: `wait` suspends until the flag is set
- * or the timeout passes, and returns the flag.
+ * `threading.Event` for remote callers, over an {@link EventState}: `wait`
+ * suspends until the flag is set or the timeout passes, and returns the
+ * flag.
  *
  * @since 0.1.0
  */
-import type { Effect } from "effect"
+import { Effect } from "effect"
+import { type Eventually, map } from "../Eventually.ts"
+import type { EventState } from "../state/Signals.ts"
 import { waitTimeout } from "../Timeout.ts"
-import { Waiters } from "../Waiters.ts"
+import { step, toEffect, type WaitRoom } from "../Waiting.ts"
+import { SharedObject } from "./SharedObject.ts"
 
 /** @since 0.1.0 */
-export class Event {
-  private flag = false
-  private readonly waiters = new Waiters()
+export class Event extends SharedObject<EventState> {
+  readonly room: WaitRoom
 
-  is_set(): boolean {
-    return this.flag
+  constructor(state: EventState, room: WaitRoom) {
+    super(state)
+    this.room = room
   }
 
-  set(): void {
-    this.flag = true
-    this.waiters.notifyAll()
+  is_set(): Eventually<boolean> {
+    return this.state.isSet()
   }
 
-  clear(): void {
-    this.flag = false
+  set(): Eventually<void> {
+    return this.state.set()
   }
 
-  wait(timeout: unknown = null): boolean | Effect.Effect<boolean> {
-    if (this.flag) return true
-    const wait = waitTimeout(timeout)
-    if (wait === 0) return false
-    // Woken means set() ran, even if clear() followed before this caller resumed (CPython's rule).
-    return this.waiters.wait(wait)
+  clear(): Eventually<void> {
+    return this.state.clear()
   }
 
-  toString(): string {
-    return `<Event ${this.flag ? "set" : "unset"}>`
+  wait(timeout: unknown = null): Eventually<boolean> {
+    return map(this.state.tryWait(undefined), (r) => {
+      if (r === true) return true
+      const ms = waitTimeout(timeout)
+      if (ms === 0) return false
+      return Effect.uninterruptibleMask((restore) => {
+        const waiter = this.room.waiter()
+        return step(this.state.tryWait(waiter), (again) => {
+          if (again === true) return Effect.succeed(true)
+          return Effect.flatMap(
+            Effect.onInterrupt(restore(this.room.wait(waiter, ms)), () => Effect.suspend(() => toEffect(this.room.leave(waiter)))),
+            // Woken means set() ran, even if clear() followed before this caller resumed (CPython's rule).
+            (woken) => (woken ? Effect.succeed(true) : step(this.room.leave(waiter), () => toEffect(this.state.isSet())))
+          )
+        })
+      })
+    })
   }
 }
 

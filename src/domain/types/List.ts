@@ -5,12 +5,13 @@
  *
  * @since 0.1.0
  */
+import type { Eventually } from "../Eventually.ts"
 import { IndexError, TypeError, ValueError } from "../PythonErrors.ts"
-import { getValue } from "../Referent.ts"
+import type { ListState } from "../state/Containers.ts"
 import { compare, equals, repr } from "../values/Equality.ts"
 import { PyRange } from "../values/PyObjects.ts"
 import { pythonType } from "../values/PythonType.ts"
-import { positional } from "./Iterator.ts"
+import { SharedObject } from "./SharedObject.ts"
 import { deleteItem, getItem, normalizeIndex, setItem } from "./Sequence.ts"
 
 // A range is expanded into the list: past this many items it is refused rather than block the server.
@@ -30,123 +31,139 @@ const asItems = (u: unknown): Array<unknown> => {
   throw TypeError.make(`'${pythonType(u)}' object is not iterable`)
 }
 
+/** The items a list starts with: `list(iterable)`. @since 0.1.0 */
+export const initialItems = (items: unknown): Array<unknown> => (items === null || items === undefined ? [] : asItems(items))
+
+const repeated = (items: ReadonlyArray<unknown>, n: unknown): Array<unknown> => {
+  const count = repeatCount(n)
+  const out: Array<unknown> = []
+  for (let i = 0; i < count; i++) out.push(...items)
+  return out
+}
+
+const findIndex = (items: ReadonlyArray<unknown>, value: unknown): number => items.findIndex((item) => equals(item, value))
+
 /** @since 0.1.0 */
-export class List {
-  readonly items: Array<unknown>
-
-  constructor(items: Iterable<unknown> | null = null) {
-    this.items = items === null || items === undefined ? [] : asItems(items)
+export class List extends SharedObject<ListState> {
+  __len__(): Eventually<number> {
+    return this.state.length()
   }
-
-  __len__(): number {
-    return this.items.length
+  __contains__(value: unknown): Eventually<boolean> {
+    return this.state.read((items) => findIndex(items, value) >= 0)
   }
-  __contains__(value: unknown): boolean {
-    return this.items.some((item) => equals(item, value))
+  __getitem__(key: unknown): Eventually<unknown> {
+    return this.state.read((items) => getItem(items, key, "list"))
   }
-  __getitem__(key: unknown): unknown {
-    return getItem(this.items, key, "list")
+  __setitem__(key: unknown, value: unknown): Eventually<void> {
+    return this.state.modify((items) => setItem(items, key, value, "list assignment"))
   }
-  __setitem__(key: unknown, value: unknown): void {
-    setItem(this.items, key, value, "list assignment")
+  __delitem__(key: unknown): Eventually<void> {
+    return this.state.modify((items) => deleteItem(items, key, "list assignment"))
   }
-  __delitem__(key: unknown): void {
-    deleteItem(this.items, key, "list assignment")
-  }
-  __add__(other: unknown): Array<unknown> {
+  __add__(other: unknown): Eventually<Array<unknown>> {
     if (!Array.isArray(other) || pythonType(other) !== "list") {
       throw TypeError.make(`can only concatenate list (not "${pythonType(other)}") to list`)
     }
-    return [...this.items, ...other]
+    return this.state.read((items) => [...items, ...other])
   }
-  __mul__(n: unknown): Array<unknown> {
-    const count = repeatCount(n)
-    const out: Array<unknown> = []
-    for (let i = 0; i < count; i++) out.push(...this.items)
-    return out
+  __mul__(n: unknown): Eventually<Array<unknown>> {
+    repeatCount(n)
+    return this.state.read((items) => repeated(items, n))
   }
-  __rmul__(n: unknown): Array<unknown> {
+  __rmul__(n: unknown): Eventually<Array<unknown>> {
     return this.__mul__(n)
   }
-  __imul__(n: unknown): void {
-    const copy = this.__mul__(n)
-    this.items.length = 0
-    this.items.push(...copy)
+  __imul__(n: unknown): Eventually<void> {
+    repeatCount(n)
+    return this.state.modify((items) => {
+      const copy = repeated(items, n)
+      items.length = 0
+      items.push(...copy)
+    })
   }
-  __iter__(): Iterable<unknown> {
-    return positional(this.items)
+  __iter__(): Eventually<Iterable<unknown>> {
+    return this.state.iterate()
   }
-  __reversed__(): Iterable<unknown> {
-    return [...this.items].reverse()
+  __reversed__(): Eventually<Iterable<unknown>> {
+    return this.state.read((items) => [...items].reverse())
   }
-  append(value: unknown): void {
-    this.items.push(value)
+  append(value: unknown): Eventually<void> {
+    return this.state.append(value)
   }
-  extend(values: unknown): void {
-    const items = asItems(values)
-    for (const v of items) this.items.push(v)
+  extend(values: unknown): Eventually<void> {
+    const added = asItems(values)
+    return this.state.modify((items) => {
+      for (const v of added) items.push(v)
+    })
   }
-  insert(index: unknown, value: unknown): void {
-    const n = this.items.length
-    let i = Number(index)
+  insert(index: unknown, value: unknown): Eventually<void> {
+    const i = Number(index)
     if (!Number.isInteger(i)) throw TypeError.make(`'${pythonType(index)}' object cannot be interpreted as an integer`)
-    if (i < 0) i = Math.max(0, i + n)
-    this.items.splice(Math.min(i, n), 0, value)
+    return this.state.modify((items) => {
+      const n = items.length
+      items.splice(Math.min(i < 0 ? Math.max(0, i + n) : i, n), 0, value)
+    })
   }
-  pop(index: unknown = -1): unknown {
-    if (this.items.length === 0) throw IndexError.make("pop from empty list")
-    let i: number
-    try {
-      i = normalizeIndex(index, this.items.length, "pop")
-    } catch (e) {
-      if (e instanceof IndexError) throw IndexError.make("pop index out of range")
-      throw e
-    }
-    return this.items.splice(i, 1)[0]
+  pop(index: unknown = -1): Eventually<unknown> {
+    return this.state.modify((items) => {
+      if (items.length === 0) throw IndexError.make("pop from empty list")
+      let i: number
+      try {
+        i = normalizeIndex(index, items.length, "pop")
+      } catch (e) {
+        if (e instanceof IndexError) throw IndexError.make("pop index out of range")
+        throw e
+      }
+      return items.splice(i, 1)[0]
+    })
   }
-  remove(value: unknown): void {
-    const i = this.items.findIndex((item) => equals(item, value))
-    if (i < 0) throw ValueError.make("list.remove(x): x not in list")
-    this.items.splice(i, 1)
+  remove(value: unknown): Eventually<void> {
+    return this.state.modify((items) => {
+      const i = findIndex(items, value)
+      if (i < 0) throw ValueError.make("list.remove(x): x not in list")
+      items.splice(i, 1)
+    })
   }
-  index(value: unknown, start: unknown = 0, stop: unknown = null): number {
-    const n = this.items.length
-    const clip = (u: unknown, fallback: number) => {
-      if (u === null || u === undefined) return fallback
-      const x = Number(u)
-      return x < 0 ? Math.max(0, x + n) : Math.min(x, n)
-    }
-    for (let i = clip(start, 0); i < clip(stop, n); i++) if (equals(this.items[i], value)) return i
-    throw ValueError.make(`${repr(value)} is not in list`)
+  index(value: unknown, start: unknown = 0, stop: unknown = null): Eventually<number> {
+    return this.state.read((items) => {
+      const n = items.length
+      const clip = (u: unknown, fallback: number) => {
+        if (u === null || u === undefined) return fallback
+        const x = Number(u)
+        return x < 0 ? Math.max(0, x + n) : Math.min(x, n)
+      }
+      for (let i = clip(start, 0); i < clip(stop, n); i++) if (equals(items[i], value)) return i
+      throw ValueError.make(`${repr(value)} is not in list`)
+    })
   }
-  count(value: unknown): number {
-    let c = 0
-    for (const item of this.items) if (equals(item, value)) c++
-    return c
+  count(value: unknown): Eventually<number> {
+    return this.state.read((items) => {
+      let c = 0
+      for (const item of items) if (equals(item, value)) c++
+      return c
+    })
   }
-  reverse(): void {
-    this.items.reverse()
+  reverse(): Eventually<void> {
+    return this.state.modify((items) => {
+      items.reverse()
+    })
   }
-  sort(key: unknown = null, reverse: unknown = false): void {
+  sort(key: unknown = null, reverse: unknown = false): Eventually<void> {
     if (key !== null && key !== undefined) throw TypeError.make("sort key functions cannot cross the wire")
     // Array.prototype.sort is stable, as Python's is; a reversed comparison keeps equal items in order, as Python does.
     const order = reverse === true ? (a: unknown, b: unknown) => compare(b, a) : compare
-    const sorted = [...this.items].sort(order)
-    this.items.splice(0, this.items.length, ...sorted)
+    return this.state.modify((items) => {
+      const sorted = [...items].sort(order)
+      items.splice(0, items.length, ...sorted)
+    })
   }
-  clear(): void {
-    this.items.length = 0
+  clear(): Eventually<void> {
+    return this.state.modify((items) => {
+      items.length = 0
+    })
   }
-  copy(): Array<unknown> {
-    return [...this.items]
-  }
-
-  [getValue](): Array<unknown> {
-    return this.items
-  }
-
-  toString(): string {
-    return repr(this.items)
+  copy(): Eventually<Array<unknown>> {
+    return this.state.read((items) => [...items])
   }
 }
 

@@ -4,50 +4,43 @@
  *
  * @since 0.1.0
  */
+import { type Eventually, map } from "../Eventually.ts"
 import { AttributeError, TypeError } from "../PythonErrors.ts"
-import { getValue } from "../Referent.ts"
-import { repr } from "../values/Equality.ts"
-import { NamespaceValue } from "../values/PyObjects.ts"
+import type { NamespaceState } from "../state/Containers.ts"
+import { SharedObject } from "./SharedObject.ts"
 
 const attributeName = (name: unknown): string => {
   if (typeof name !== "string") throw TypeError.make(`attribute name must be string, not '${typeof name}'`)
   return name
 }
 
+/** The attributes a Namespace starts with: `Namespace(**kwargs)`. @since 0.1.0 */
+export const initialAttributes = (attributes?: Record<string, unknown> | Map<unknown, unknown> | null): Array<readonly [string, unknown]> => {
+  if (attributes instanceof Map) return [...attributes].map(([k, v]) => [attributeName(k), v] as const)
+  return attributes ? Object.entries(attributes) : []
+}
+
+const missing = (key: string) => AttributeError.make(`'Namespace' object has no attribute '${key}'`)
+
 /** @since 0.1.0 */
-export class Namespace {
-  private readonly attributes = new Map<string, unknown>()
-
-  constructor(attributes?: Record<string, unknown> | Map<unknown, unknown> | null) {
-    if (attributes instanceof Map) for (const [k, v] of attributes) this.attributes.set(attributeName(k), v)
-    else if (attributes) for (const [k, v] of Object.entries(attributes)) this.attributes.set(k, v)
-  }
-
-  __getattribute__(name: unknown): unknown {
+export class Namespace extends SharedObject<NamespaceState> {
+  __getattribute__(name: unknown): Eventually<unknown> {
     const key = attributeName(name)
-    if (!this.attributes.has(key)) throw AttributeError.make(`'Namespace' object has no attribute '${key}'`)
-    return this.attributes.get(key)
+    return map(this.state.get(key), (got) => {
+      if (got === undefined) throw missing(key)
+      return got.value
+    })
   }
 
-  __setattr__(name: unknown, value: unknown): void {
-    this.attributes.set(attributeName(name), value)
+  __setattr__(name: unknown, value: unknown): Eventually<void> {
+    return this.state.set(attributeName(name), value)
   }
 
-  __delattr__(name: unknown): void {
+  __delattr__(name: unknown): Eventually<void> {
     const key = attributeName(name)
-    if (!this.attributes.delete(key)) throw AttributeError.make(`'Namespace' object has no attribute '${key}'`)
-  }
-
-  [getValue](): NamespaceValue {
-    return new NamespaceValue(Object.fromEntries(this.attributes))
-  }
-
-  toString(): string {
-    const items = [...this.attributes]
-      .filter(([k]) => !k.startsWith("_"))
-      .map(([k, v]) => `${k}=${repr(v)}`)
-      .sort()
-    return `Namespace(${items.join(", ")})`
+    return map(this.state.delete(key), (was) => {
+      if (!was) throw missing(key)
+    })
   }
 }
 

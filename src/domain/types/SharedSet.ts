@@ -1,15 +1,15 @@
 /**
- * A shared set with Python's set methods over a {@link PySet} (CPython 3.14's
+ * A shared set with Python's set methods over a {@link SetState} (CPython 3.14's
  * SetProxy): elements by Python equality, `KeyError` from `remove` and `pop`.
  *
  * @since 0.1.0
  */
+import { type Eventually, map } from "../Eventually.ts"
 import { KeyError, TypeError } from "../PythonErrors.ts"
-import { getValue } from "../Referent.ts"
-import { repr } from "../values/Equality.ts"
+import type { SetState } from "../state/Containers.ts"
 import { PySet } from "../values/PySet.ts"
 import { pythonType } from "../values/PythonType.ts"
-import { guarded } from "./Iterator.ts"
+import { SharedObject } from "./SharedObject.ts"
 
 const itemsOf = (u: unknown): Iterable<unknown> => {
   if (u === null || u === undefined) return []
@@ -18,98 +18,107 @@ const itemsOf = (u: unknown): Iterable<unknown> => {
   throw TypeError.make(`'${pythonType(u)}' object is not iterable`)
 }
 
+/** The items a set starts with: `set(iterable)`. @since 0.1.0 */
+export const initialSetItems = (items: unknown): Array<unknown> => [...new PySet(itemsOf(items))]
+
 /** @since 0.1.0 */
-export class SharedSet {
-  readonly items: PySet
-
-  constructor(items: unknown = null) {
-    this.items = new PySet(itemsOf(items))
+export class SharedSet extends SharedObject<SetState> {
+  __len__(): Eventually<number> {
+    return this.state.size()
   }
-
-  __len__(): number {
-    return this.items.size
+  __contains__(item: unknown): Eventually<boolean> {
+    return this.state.has(item)
   }
-  __contains__(item: unknown): boolean {
-    return this.items.has(item)
+  __iter__(): Eventually<Iterable<unknown>> {
+    return this.state.iterate()
   }
-  __iter__(): Iterable<unknown> {
-    return guarded(this.items, () => this.items.size, "Set")
+  add(item: unknown): Eventually<void> {
+    return this.state.add(item)
   }
-  add(item: unknown): void {
-    this.items.add(item)
+  discard(item: unknown): Eventually<void> {
+    return map(this.state.delete(item), () => undefined)
   }
-  discard(item: unknown): void {
-    this.items.delete(item)
+  remove(item: unknown): Eventually<void> {
+    return map(this.state.delete(item), (was) => {
+      if (!was) throw KeyError.make(item)
+    })
   }
-  remove(item: unknown): void {
-    if (!this.items.delete(item)) throw KeyError.make(item)
+  pop(): Eventually<unknown> {
+    return map(this.state.popFirst(), (got) => {
+      if (got === undefined) throw KeyError.make("pop from an empty set")
+      return got.item
+    })
   }
-  pop(): unknown {
-    if (this.items.size === 0) throw KeyError.make("pop from an empty set")
-    return this.items.popFirst()
+  clear(): Eventually<void> {
+    return this.state.modify((items) => items.clear())
   }
-  clear(): void {
-    this.items.clear()
+  copy(): Eventually<PySet> {
+    return this.state.read((items) => new PySet(items))
   }
-  copy(): PySet {
-    return new PySet(this.items)
+  update(...others: Array<unknown>): Eventually<void> {
+    const added = others.map((o) => [...itemsOf(o)])
+    return this.state.modify((items) => {
+      for (const o of added) for (const item of o) items.add(item)
+    })
   }
-  update(...others: Array<unknown>): void {
-    for (const o of others) for (const item of itemsOf(o)) this.items.add(item)
+  union(...others: Array<unknown>): Eventually<PySet> {
+    const added = others.map((o) => [...itemsOf(o)])
+    return this.state.read((items) => {
+      const out = new PySet(items)
+      for (const o of added) for (const item of o) out.add(item)
+      return out
+    })
   }
-  union(...others: Array<unknown>): PySet {
-    const out = new PySet(this.items)
-    for (const o of others) for (const item of itemsOf(o)) out.add(item)
-    return out
-  }
-  intersection(...others: Array<unknown>): PySet {
+  intersection(...others: Array<unknown>): Eventually<PySet> {
     const sets = others.map((o) => new PySet(itemsOf(o)))
-    return new PySet([...this.items].filter((item) => sets.every((s) => s.has(item))))
+    return this.state.read((items) => new PySet([...items].filter((item) => sets.every((s) => s.has(item)))))
   }
-  intersection_update(...others: Array<unknown>): void {
-    const keep = this.intersection(...others)
-    this.items.clear()
-    for (const item of keep) this.items.add(item)
-  }
-  difference(...others: Array<unknown>): PySet {
+  intersection_update(...others: Array<unknown>): Eventually<void> {
     const sets = others.map((o) => new PySet(itemsOf(o)))
-    return new PySet([...this.items].filter((item) => !sets.some((s) => s.has(item))))
+    return this.state.modify((items) => {
+      for (const item of [...items]) if (!sets.every((s) => s.has(item))) items.delete(item)
+    })
   }
-  difference_update(...others: Array<unknown>): void {
-    for (const o of others) for (const item of itemsOf(o)) this.items.delete(item)
+  difference(...others: Array<unknown>): Eventually<PySet> {
+    const sets = others.map((o) => new PySet(itemsOf(o)))
+    return this.state.read((items) => new PySet([...items].filter((item) => !sets.some((s) => s.has(item)))))
   }
-  symmetric_difference(other: unknown): PySet {
+  difference_update(...others: Array<unknown>): Eventually<void> {
+    const removed = others.map((o) => [...itemsOf(o)])
+    return this.state.modify((items) => {
+      for (const o of removed) for (const item of o) items.delete(item)
+    })
+  }
+  symmetric_difference(other: unknown): Eventually<PySet> {
     const o = new PySet(itemsOf(other))
-    const out = new PySet([...this.items].filter((item) => !o.has(item)))
-    for (const item of o) if (!this.items.has(item)) out.add(item)
-    return out
+    return this.state.read((items) => symmetric(items, o))
   }
-  symmetric_difference_update(other: unknown): void {
-    const next = this.symmetric_difference(other)
-    this.items.clear()
-    for (const item of next) this.items.add(item)
-  }
-  isdisjoint(other: unknown): boolean {
-    for (const item of itemsOf(other)) if (this.items.has(item)) return false
-    return true
-  }
-  issubset(other: unknown): boolean {
+  symmetric_difference_update(other: unknown): Eventually<void> {
     const o = new PySet(itemsOf(other))
-    for (const item of this.items) if (!o.has(item)) return false
-    return true
+    return this.state.modify((items) => {
+      const next = symmetric(items, o)
+      items.clear()
+      for (const item of next) items.add(item)
+    })
   }
-  issuperset(other: unknown): boolean {
-    for (const item of itemsOf(other)) if (!this.items.has(item)) return false
-    return true
+  isdisjoint(other: unknown): Eventually<boolean> {
+    const o = [...itemsOf(other)]
+    return this.state.read((items) => !o.some((item) => items.has(item)))
   }
+  issubset(other: unknown): Eventually<boolean> {
+    const o = new PySet(itemsOf(other))
+    return this.state.read((items) => [...items].every((item) => o.has(item)))
+  }
+  issuperset(other: unknown): Eventually<boolean> {
+    const o = [...itemsOf(other)]
+    return this.state.read((items) => o.every((item) => items.has(item)))
+  }
+}
 
-  [getValue](): PySet {
-    return this.items
-  }
-
-  toString(): string {
-    return repr(this.items)
-  }
+const symmetric = (items: PySet, o: PySet): PySet => {
+  const out = new PySet([...items].filter((item) => !o.has(item)))
+  for (const item of o) if (!items.has(item)) out.add(item)
+  return out
 }
 
 /** What SetProxy exposes. @since 0.1.0 */

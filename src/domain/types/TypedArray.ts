@@ -6,11 +6,12 @@
  * @since 0.1.0
  */
 import { OverflowError, TypeError, ValueError } from "../PythonErrors.ts"
-import { getValue } from "../Referent.ts"
-import { repr } from "../values/Equality.ts"
+import type { Eventually } from "../Eventually.ts"
+import type { ArrayState } from "../state/Containers.ts"
 import { PyArray, PyFloat } from "../values/PyObjects.ts"
 import { pythonType } from "../values/PythonType.ts"
 import { getItem, setItem } from "./Sequence.ts"
+import { SharedObject } from "./SharedObject.ts"
 
 interface IntRange {
   readonly min: bigint
@@ -67,46 +68,46 @@ const checkItem = (typecode: string, u: unknown): number | bigint | string => {
   return u
 }
 
+/** A typecode checked, as `array.array` checks it. @since 0.1.0 */
+export const checkTypecode = (typecode: unknown): string => {
+  const code = String(typecode)
+  if (code.length !== 1 || !typecodes.includes(code)) {
+    throw ValueError.make(`bad typecode (must be b, B, u, h, H, i, I, l, L, q, Q, f or d)`)
+  }
+  return code
+}
+
+/** The items an Array starts with, checked against its typecode. @since 0.1.0 */
+export const initialArrayItems = (code: string, sequence: Iterable<unknown> | number = []): Array<number | bigint | string> => {
+  // CPython's sharedctypes accept a length for a zeroed array; array.array does not, but users expect it.
+  const source = typeof sequence === "number" ? Array.from({ length: sequence }, () => (code === "u" ? "\0" : 0)) : sequence
+  return [...source].map((u) => checkItem(code, u))
+}
+
 /** @since 0.1.0 */
-export class TypedArray {
-  readonly typecode: string
-  private readonly items: Array<number | bigint | string>
-
-  constructor(typecode: unknown, sequence: Iterable<unknown> | number = [], _lock: unknown = true) {
-    const code = String(typecode)
-    if (code.length !== 1 || !typecodes.includes(code)) {
-      throw ValueError.make(`bad typecode (must be b, B, u, h, H, i, I, l, L, q, Q, f or d)`)
-    }
-    this.typecode = code
-    // CPython's sharedctypes accept a length for a zeroed array; array.array does not, but users expect it.
-    const source = typeof sequence === "number" ? Array.from({ length: sequence }, () => (code === "u" ? "\0" : 0)) : sequence
-    this.items = [...source].map((u) => checkItem(code, u))
+export class TypedArray extends SharedObject<ArrayState> {
+  get typecode(): string {
+    return this.state.typecode
   }
 
-  __len__(): number {
-    return this.items.length
+  __len__(): Eventually<number> {
+    return this.state.read((items) => items.length)
   }
 
-  __getitem__(key: unknown): unknown {
-    const got = getItem(this.items, key, "array")
-    return Array.isArray(got) ? new PyArray(this.typecode, got) : got
+  __getitem__(key: unknown): Eventually<unknown> {
+    return this.state.read((items) => {
+      const got = getItem(items, key, "array")
+      return Array.isArray(got) ? new PyArray(this.typecode, got) : got
+    })
   }
 
-  __setitem__(key: unknown, value: unknown): void {
+  __setitem__(key: unknown, value: unknown): Eventually<void> {
     if (Array.isArray(value) || value instanceof PyArray) {
-      const items = value instanceof PyArray ? value.items : value
-      setItem(this.items, key, items.map((u) => checkItem(this.typecode, u)), "array")
-      return
+      const items = (value instanceof PyArray ? value.items : value).map((u) => checkItem(this.typecode, u))
+      return this.state.modify((current) => setItem(current, key, items, "array"))
     }
-    setItem(this.items, key, checkItem(this.typecode, value), "array assignment")
-  }
-
-  [getValue](): PyArray {
-    return new PyArray(this.typecode, [...this.items])
-  }
-
-  toString(): string {
-    return this.items.length === 0 ? `array('${this.typecode}')` : `array('${this.typecode}', ${repr(this.items)})`
+    const item = checkItem(this.typecode, value)
+    return this.state.modify((current) => setItem(current, key, item, "array assignment"))
   }
 }
 

@@ -5,34 +5,22 @@
  *
  * @since 0.1.0
  */
-import { getValue } from "../Referent.ts"
-import { repr } from "../values/Equality.ts"
-import { ValueCopy } from "../values/PyObjects.ts"
+import type { Eventually } from "../Eventually.ts"
+import type { CellState } from "../state/Containers.ts"
+import { SharedObject } from "./SharedObject.ts"
 
 /** @since 0.1.0 */
-export class Value {
-  readonly typecode: string
-  private current: unknown
-
-  constructor(typecode: unknown, value: unknown = null, _lock: unknown = true) {
-    this.typecode = String(typecode)
-    this.current = value
+export class Value extends SharedObject<CellState> {
+  get typecode(): string {
+    return this.state.typecode
   }
 
-  get(): unknown {
-    return this.current
+  get(): Eventually<unknown> {
+    return this.state.get()
   }
 
-  set(value: unknown): void {
-    this.current = value
-  }
-
-  [getValue](): ValueCopy {
-    return new ValueCopy(this.typecode, this.current)
-  }
-
-  toString(): string {
-    return `Value(${repr(this.typecode)}, ${repr(this.current)})`
+  set(value: unknown): Eventually<void> {
+    return this.state.set(value)
   }
 }
 

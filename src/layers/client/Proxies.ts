@@ -185,7 +185,8 @@ export class Proxies {
           method,
           args,
           kwargs: options?.kwargs ?? null,
-          caller: fiber.getRef(CurrentCaller) ?? fiber.id
+          caller: fiber.getRef(CurrentCaller) ?? fiber.id,
+          trace: null
         }), scope, { cancellable: true, onAbandoned: (received) => this.undoCall(sent!)(received) })
       })
       if (ctx.callTimeout === undefined) return effect

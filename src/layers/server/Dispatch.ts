@@ -8,99 +8,45 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import { type Context, Effect } from "effect"
+import { bindArguments, type Kwargs } from "../../domain/Arguments.ts"
 import { LimitExceeded } from "../../domain/ManagerErrors.ts"
 import { TypeError } from "../../domain/PythonErrors.ts"
-import { type Caller, getValue, wantsCaller } from "../../domain/Referent.ts"
+import { type Caller, describe, getValue, wantsCaller } from "../../domain/Referent.ts"
 import { Token } from "../../domain/Token.ts"
 import { Iterator } from "../../domain/types/Iterator.ts"
-import type { Entry, RefcountStore } from "../../services/RefcountStore.ts"
 import { exposedOf, type Registry, type TypeDef } from "../../services/Registry.ts"
-import { fromExit, fromThrown, type Outcome, succeed, traceback } from "./Outcome.ts"
-
-/** Keyword arguments as they arrive: a record (our dialect) or a Map (CPython's dict). @since 0.1.0 */
-export type Kwargs = Readonly<Record<string, unknown>> | ReadonlyMap<unknown, unknown> | null | undefined
-
-const kwargEntries = (kwargs: Kwargs): Array<readonly [string, unknown]> => {
-  if (kwargs === null || kwargs === undefined) return []
-  const entries = kwargs instanceof Map ? [...kwargs.entries()] : Object.entries(kwargs)
-  return entries.map(([k, v]) => {
-    if (typeof k !== "string") throw TypeError.make("keywords must be strings")
-    return [k, v] as const
-  })
-}
-
-/**
- * Positional arguments with keywords bound by parameter name; `"**"` in the
- * names takes the remaining keywords as a record.
- *
- * @since 0.1.0
- */
-export const bindArguments = (
-  what: string,
-  parameters: ReadonlyArray<string> | undefined,
-  args: ReadonlyArray<unknown>,
-  kwargs: Kwargs
-): ReadonlyArray<unknown> => {
-  const entries = kwargEntries(kwargs)
-  if (entries.length === 0) return args
-  if (parameters === undefined) throw TypeError.make(`${what}() takes no keyword arguments`)
-  const out: Array<unknown> = [...args]
-  const rest = parameters.indexOf("**")
-  const extra: Record<string, unknown> = {}
-  for (const [name, value] of entries) {
-    const i = parameters.indexOf(name)
-    if (i >= 0 && i !== rest) {
-      if (i < args.length) throw TypeError.make(`${what}() got multiple values for argument '${name}'`)
-      out[i] = value
-    } else if (rest >= 0) {
-      extra[name] = value
-    } else {
-      throw TypeError.make(`${what}() got an unexpected keyword argument '${name}'`)
-    }
-  }
-  if (rest >= 0) {
-    while (out.length < rest) out.push(undefined)
-    out[rest] = extra
-  }
-  return out
-}
+import { NewObject } from "../../services/SharedState.ts"
+import type { LocalEntry, Objects } from "./Objects.ts"
+import { fromExit, fromThrown, type Outcome, succeed, traceback, tracebackText } from "../../domain/Outcome.ts"
 
 const isPromiseLike = (u: unknown): u is PromiseLike<unknown> =>
   typeof u === "object" && u !== null && typeof (u as { then?: unknown }).then === "function"
 
-/** What the dispatcher needs from the server. @since 0.1.0 */
+/** What the dispatcher needs from the server. @category models @since 0.1.0 */
 export interface DispatchContext {
   readonly address: string
   readonly registry: Registry["Service"]
-  readonly store: RefcountStore["Service"]
+  readonly objects: Objects
+  /** The services factories may use (the SharedState backend, and whatever else the server was given). */
+  readonly services: Context.Context<never>
   /** The most objects one session may hold references to. */
   readonly maxObjectsPerSession: number
 }
 
 // A session past its object limit creates nothing more (shared references it already holds do not count twice).
-const overLimit = (ctx: DispatchContext, session: string): Outcome | undefined =>
-  ctx.store.objectsHeldBy(session) >= ctx.maxObjectsPerSession
-    ? {
-      _tag: "Error",
-      error: new LimitExceeded({
-        limit: "objects-per-session",
-        max: ctx.maxObjectsPerSession,
-        message: `a session may hold at most ${ctx.maxObjectsPerSession} objects`
-      })
-    }
-    : undefined
-
-const referentOf = (def: TypeDef, value: unknown): unknown => {
-  // CPython's rule: a typeid without a callable takes the value itself as referent.
-  if (def.create === undefined) {
-    if (def.typeid === "Iterator" && value !== null && typeof value === "object" && Symbol.iterator in value) {
-      return new Iterator(value as Iterable<unknown>)
-    }
-    return value
-  }
-  return def.create(value)
-}
+const overLimit = (ctx: DispatchContext, session: string): Effect.Effect<Outcome | undefined> =>
+  Effect.map(ctx.objects.objectsHeldBy(session), (held) =>
+    held >= ctx.maxObjectsPerSession
+      ? {
+        _tag: "Error",
+        error: new LimitExceeded({
+          limit: "objects-per-session",
+          max: ctx.maxObjectsPerSession,
+          message: `a session may hold at most ${ctx.maxObjectsPerSession} objects`
+        })
+      }
+      : undefined)
 
 const settle = (u: unknown): unknown | Effect.Effect<unknown, unknown> => {
   if (Effect.isEffect(u)) return u
@@ -108,10 +54,52 @@ const settle = (u: unknown): unknown | Effect.Effect<unknown, unknown> => {
   return u
 }
 
+// What a factory gives, with the server's services and the id of the object it makes.
+const made = (ctx: DispatchContext, id: string, typeid: string, u: unknown): unknown | Effect.Effect<unknown, unknown> => {
+  const settled = settle(u)
+  if (!Effect.isEffect(settled)) return settled
+  return (settled as Effect.Effect<unknown, unknown, NewObject>).pipe(
+    Effect.provideService(NewObject, { id, typeid }),
+    Effect.provideContext(ctx.services)
+  )
+}
+
+// The referent a value becomes under a typeid (method_to_typeid, or a create without a callable).
+const referentOf = (ctx: DispatchContext, def: TypeDef, id: string, value: unknown): unknown => {
+  // CPython's rule: a typeid without a callable takes the value itself as referent.
+  if (def.create === undefined) {
+    if (def.typeid === "Iterator" && value !== null && typeof value === "object" && Symbol.iterator in value) {
+      return new Iterator(value as Iterable<unknown>)
+    }
+    return value
+  }
+  return made(ctx, id, def.typeid, def.create(value))
+}
+
+// Registers what a factory made; gives the Proxy outcome for it.
+const register = (
+  ctx: DispatchContext,
+  session: string,
+  def: TypeDef,
+  id: string,
+  referent: unknown,
+  hasTokens: boolean
+): Effect.Effect<Outcome> => {
+  if (referent === null || typeof referent !== "object") {
+    return Effect.succeed(traceback(tracebackText(`TypeError: ${def.typeid} created a ${typeof referent}, not an object`)))
+  }
+  return Effect.flatMap(ctx.objects.register(id, def.typeid, referent, exposedOf(def, referent), session), (entry) => {
+    const outcome: Outcome = { _tag: "Proxy", token: new Token(def.typeid, ctx.address, entry.id), exposed: [...entry.exposed] }
+    return hasTokens ? Effect.as(ctx.objects.updateChildren(entry.id), outcome) : Effect.succeed(outcome)
+  })
+}
+
 /**
  * Creates a shared object for `session`: calls the typeid's factory (which
- * may suspend) and registers the referent with one reference.
+ * may suspend, and may use the server's services) and registers the referent
+ * with one reference.
  *
+ * @category dispatch
  * @since 0.1.0
  */
 export const create = (
@@ -122,59 +110,54 @@ export const create = (
   kwargs: Kwargs,
   hasTokens: boolean
 ): Effect.Effect<Outcome> =>
-  Effect.suspend(() => {
-    const limited = overLimit(ctx, session)
+  Effect.flatMap(overLimit(ctx, session), (limited) => {
     if (limited !== undefined) return Effect.succeed(limited)
     const def = ctx.registry.get(typeid)
     if (def === undefined || def.createMethod === false && def.create === undefined) {
-      return Effect.succeed(traceback(`Traceback (most recent call last):\nKeyError: ${JSON.stringify(typeid)} is not a registered typeid\n`))
+      return Effect.succeed(traceback(tracebackText(`KeyError: ${JSON.stringify(typeid)} is not a registered typeid`)))
     }
-    let made: unknown
+    const id = ctx.objects.newId()
+    let value: unknown
     try {
       if (def.create === undefined) {
         if (args.length !== 1) throw TypeError.make(`${typeid} takes exactly one argument`)
-        made = args[0]
+        value = args[0]
       } else {
         let bound = bindArguments(typeid, def.parameters, args, kwargs)
         if (def.resolveArguments === true) {
-          bound = bound.map((a) => (a instanceof Token && a.address === ctx.address ? ctx.store.getUnsafe(a.id)?.referent ?? a : a))
+          bound = bound.map((a) => (a instanceof Token && a.address === ctx.address ? ctx.objects.get(a.id)?.referent ?? a : a))
         }
-        made = settle(def.create(...bound))
+        value = made(ctx, id, typeid, def.create(...bound))
       }
     } catch (e) {
       return Effect.succeed(fromThrown(e))
     }
-    const register = (referent: unknown): Effect.Effect<Outcome> => {
-      if (referent === null || typeof referent !== "object") {
-        return Effect.succeed(traceback(`Traceback (most recent call last):\nTypeError: ${typeid} created a ${typeof referent}, not an object\n`))
-      }
-      return Effect.flatMap(ctx.store.create(typeid, referent, exposedOf(def, referent), session), (entry) => {
-        const outcome: Outcome = {
-          _tag: "Proxy",
-          token: new Token(typeid, ctx.address, entry.id),
-          exposed: [...entry.exposed]
-        }
-        return hasTokens ? Effect.as(ctx.store.updateChildren(entry.id), outcome) : Effect.succeed(outcome)
-      })
-    }
-    return Effect.isEffect(made)
-      ? Effect.flatMap(Effect.exit(made as Effect.Effect<unknown, unknown>), (exit) => {
+    return Effect.isEffect(value)
+      ? Effect.flatMap(Effect.exit(value as Effect.Effect<unknown, unknown>), (exit) => {
         const o = fromExit(exit)
-        return o._tag === "Return" ? register(o.value) : Effect.succeed(o)
+        return o._tag === "Return" ? register(ctx, session, def, id, o.value, hasTokens) : Effect.succeed(o)
       })
-      : register(made)
+      : register(ctx, session, def, id, value, hasTokens)
   })
 
-const fallback = (entry: Entry, method: string): Outcome | undefined => {
-  const referent = entry.referent as { [getValue]?: () => unknown }
-  switch (method) {
-    case "#GETVALUE":
-      return succeed(referent[getValue] !== undefined ? referent[getValue]() : referent)
-    case "__str__":
-    case "__repr__":
-      return succeed(String(referent))
-    default:
-      return undefined
+// The answer of a hook that may answer later.
+const outcomeOf = (u: unknown): Outcome | Effect.Effect<Outcome> =>
+  Effect.isEffect(u) ? Effect.map(Effect.exit(u as Effect.Effect<unknown, unknown>), fromExit) : succeed(u)
+
+const fallback = (entry: LocalEntry, method: string): Outcome | Effect.Effect<Outcome> | undefined => {
+  const referent = entry.referent as { [getValue]?: () => unknown; [describe]?: () => unknown }
+  try {
+    switch (method) {
+      case "#GETVALUE":
+        return outcomeOf(referent[getValue] !== undefined ? referent[getValue]() : referent)
+      case "__str__":
+      case "__repr__":
+        return outcomeOf(referent[describe] !== undefined ? referent[describe]() : String(referent))
+      default:
+        return undefined
+    }
+  } catch (e) {
+    return fromThrown(e)
   }
 }
 
@@ -182,6 +165,7 @@ const fallback = (entry: Entry, method: string): Outcome | undefined => {
  * Calls a method for a caller. Gives the Outcome now when the method
  * completed synchronously, or an Effect of it when it suspends.
  *
+ * @category dispatch
  * @since 0.1.0
  */
 export const call = (
@@ -194,15 +178,15 @@ export const call = (
   /** Who holds the reference to an object a method_to_typeid result creates (default: the caller's session). */
   refSession: string = caller.session
 ): Outcome | Effect.Effect<Outcome> => {
-  const entry = ctx.store.getUnsafe(objectId)
+  const entry = ctx.objects.get(objectId)
   if (entry === undefined) {
-    return traceback(`Traceback (most recent call last):\nKeyError: ${JSON.stringify(objectId)}: no live object with this id\n`)
+    return traceback(tracebackText(`KeyError: ${JSON.stringify(objectId)}: no live object with this id`))
   }
   if (!entry.exposed.has(method)) {
     const fb = fallback(entry, method)
     if (fb !== undefined) return fb
     return traceback(
-      `Traceback (most recent call last):\nAttributeError: method ${JSON.stringify(method)} of ${entry.typeid} object is not in exposed=${JSON.stringify([...entry.exposed])}\n`
+      tracebackText(`AttributeError: method ${JSON.stringify(method)} of ${entry.typeid} object is not in exposed=${JSON.stringify([...entry.exposed])}`)
     )
   }
   const referent = entry.referent as Record<string, unknown>
@@ -260,7 +244,7 @@ export const undo = (
   args: ReadonlyArray<unknown>,
   result: unknown
 ): Outcome | Effect.Effect<Outcome> => {
-  const entry = ctx.store.getUnsafe(objectId)
+  const entry = ctx.objects.get(objectId)
   // The object is gone, and with it whatever the call took from it.
   if (entry === undefined) return succeed("stands")
   const spec = ctx.registry.get(entry.typeid)?.undo?.[method]
@@ -268,7 +252,7 @@ export const undo = (
   if (spec === null) return succeed("irreversible")
   const referent = entry.referent as Record<string, unknown>
   const fn = referent[spec]
-  if (typeof fn !== "function") return traceback(`Traceback (most recent call last):\nAttributeError: ${entry.typeid} has no compensator ${spec}\n`)
+  if (typeof fn !== "function") return traceback(tracebackText(`AttributeError: ${entry.typeid} has no compensator ${spec}`))
   let verdict: unknown
   try {
     verdict = wantsCaller(fn) ? fn.call(referent, caller, result, ...args) : fn.call(referent, result, ...args)
@@ -279,28 +263,30 @@ export const undo = (
   return Effect.isEffect(settled) ? Effect.map(Effect.exit(settled as Effect.Effect<unknown, unknown>), fromExit) : succeed(settled)
 }
 
-const released = (entry: Entry, method: string): Outcome =>
-  traceback(
-    `Traceback (most recent call last):\nRuntimeError: ${entry.typeid} object ${JSON.stringify(entry.id)} was released while ${method} was running\n`
-  )
+const released = (entry: LocalEntry, method: string): Outcome =>
+  traceback(tracebackText(`RuntimeError: ${entry.typeid} object ${JSON.stringify(entry.id)} was released while ${method} was running`))
 
 // A method_to_typeid result: a new shared object with one reference for the caller's session.
-const share = (ctx: DispatchContext, session: string, typeid: string, value: unknown): Effect.Effect<Outcome> => {
-  const def = ctx.registry.get(typeid)
-  if (def === undefined) {
-    return Effect.succeed(traceback(`Traceback (most recent call last):\nKeyError: ${JSON.stringify(typeid)} is not a registered typeid\n`))
-  }
-  const limited = overLimit(ctx, session)
-  if (limited !== undefined) return Effect.succeed(limited)
-  let referent: unknown
-  try {
-    referent = referentOf(def, value)
-  } catch (e) {
-    return Effect.succeed(fromThrown(e))
-  }
-  if (referent === null || typeof referent !== "object") return Effect.succeed(succeed(value))
-  return Effect.map(
-    ctx.store.create(typeid, referent, exposedOf(def, referent), session),
-    (entry): Outcome => ({ _tag: "Proxy", token: new Token(typeid, ctx.address, entry.id), exposed: [...entry.exposed] })
-  )
-}
+const share = (ctx: DispatchContext, session: string, typeid: string, value: unknown): Effect.Effect<Outcome> =>
+  Effect.flatMap(overLimit(ctx, session), (limited) => {
+    if (limited !== undefined) return Effect.succeed(limited)
+    const def = ctx.registry.get(typeid)
+    if (def === undefined) {
+      return Effect.succeed(traceback(tracebackText(`KeyError: ${JSON.stringify(typeid)} is not a registered typeid`)))
+    }
+    const id = ctx.objects.newId()
+    let referent: unknown
+    try {
+      referent = referentOf(ctx, def, id, value)
+    } catch (e) {
+      return Effect.succeed(fromThrown(e))
+    }
+    const registerValue = (r: unknown): Effect.Effect<Outcome> =>
+      r === null || typeof r !== "object" ? Effect.succeed(succeed(value)) : register(ctx, session, def, id, r, false)
+    return Effect.isEffect(referent)
+      ? Effect.flatMap(Effect.exit(referent as Effect.Effect<unknown, unknown>), (exit) => {
+        const o = fromExit(exit)
+        return o._tag === "Return" ? registerValue(o.value) : Effect.succeed(o)
+      })
+      : registerValue(referent)
+  })

@@ -1,7 +1,8 @@
 /**
- * Serves one connection in our own dialect: a session opened by Hello, then
- * multiplexed requests, each in its own fiber, answered by id in whatever
- * order they complete.
+ * Our own dialect: a session opened by Hello, then multiplexed requests,
+ * each in its own fiber, answered by id in whatever order they complete.
+ * Request fibers live in a FiberMap owned by the connection's scope: when
+ * the connection ends, every one of them is interrupted.
  *
  * Every request gets exactly one reply. A Cancel interrupts its request while
  * the method is still waiting, and the reply is `Cancelled`: the call had no
@@ -16,38 +17,25 @@
  *
  * @since 0.1.0
  */
-import { Effect, type Fiber, Result } from "effect"
+import { Effect, FiberMap, Option, Result } from "effect"
+import { LimitExceeded } from "../../domain/ManagerErrors.ts"
 import { makeCaller } from "../../domain/Referent.ts"
 import type { Token } from "../../domain/Token.ts"
 import type { Reply, Request } from "../../protocol/Messages.ts"
 import { decodeRequest, encodeReply, encodeReplyParts, ProtocolError } from "../../protocol/WireCodec.ts"
-import { LimitExceeded } from "../../domain/ManagerErrors.ts"
 import type { Connection } from "../../services/Transport.ts"
-import type { ServerStats } from "../../services/Server.ts"
-import { call, create, type DispatchContext, undo } from "./Dispatch.ts"
-import type { Leases } from "./Leases.ts"
-import { type Outcome, succeed, traceback } from "./Outcome.ts"
+import type { Dialect } from "./Dialect.ts"
+import { call, create, undo } from "./Dispatch.ts"
+import { type Outcome, succeed, traceback, tracebackText } from "../../domain/Outcome.ts"
+import type { SessionContext } from "./Session.ts"
 
-/** What a dialect session needs from its server. @since 0.1.0 */
-export interface SessionContext extends DispatchContext {
-  readonly leases: Leases
-  /** Asks the server to shut down (a client's Shutdown request). */
-  readonly requestShutdown: Effect.Effect<void>
-  /** The most requests one connection may have in flight before reading from it stops. */
-  readonly maxInFlight: number
-  /** How long a connection may stay silent (milliseconds). */
-  readonly idleTimeoutMillis: number
-  /** The server's connection counters (the Stats request). */
-  readonly stats: Effect.Effect<ServerStats>
-  /** Where interrupted calls are counted, by what came of them. */
-  readonly interrupted: { cancelled: number; undone: number; irreversible: number }
-}
+/** The id of connection-level failures: no request has it. @category protocol @since 0.1.0 */
+export const connectionFailureId = 0
 
-/** Says, on id 0, why a connection is being closed, in a form the client re-raises. @since 0.1.0 */
-export const connectionFailure = (error: unknown): Uint8Array =>
-  encodeReply({ _tag: "Error", id: connectionFailureId, error })
+/** Says, on id 0, why a connection is being closed, in a form the client re-raises. @category protocol @since 0.1.0 */
+export const connectionFailure = (error: unknown): Uint8Array => encodeReply({ _tag: "Error", id: connectionFailureId, error })
 
-const toReply = (id: number, outcome: Exclude<Outcome, { _tag: "Interrupted" }>): Reply => {
+const toReply = (id: number, outcome: Outcome): Reply => {
   switch (outcome._tag) {
     case "Return":
       return { _tag: "Return", id, value: outcome.value }
@@ -57,19 +45,21 @@ const toReply = (id: number, outcome: Exclude<Outcome, { _tag: "Interrupted" }>)
       return { _tag: "Traceback", id, text: outcome.text }
     case "Proxy":
       return { _tag: "Proxy", id, token: outcome.token, exposed: outcome.exposed }
+    case "Interrupted":
+      return { _tag: "Cancelled", id }
   }
 }
 
-/** The id of connection-level failures: no request has it. @since 0.1.0 */
-export const connectionFailureId = 0
+type Call = Extract<Request, { _tag: "Call" }>
 
 /**
  * Serves a connection whose first frame (after authentication) was `first`.
  *
+ * @category serving
  * @since 0.1.0
  */
 export const serveNative = (ctx: SessionContext, connection: Connection, first: Uint8Array) =>
-  Effect.gen(function*() {
+  Effect.scoped(Effect.gen(function*() {
     const hello = decodeRequest(first)
     if (Result.isFailure(hello) || hello.success._tag !== "Hello") {
       const reason = Result.isFailure(hello) ? hello.failure.reason : `expected Hello, got ${hello.success._tag}`
@@ -78,13 +68,14 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
     }
     const session = hello.success.session
     ctx.leases.attach(session)
+    yield* Effect.addFinalizer(() => Effect.sync(() => ctx.leases.detach(session)))
     connection.sendUnsafe(encodeReply({ _tag: "Return", id: hello.success.id, value: { session, address: ctx.address } }))
 
-    const inflight = new Map<number, Fiber.Fiber<void>>()
-    const context = yield* Effect.context<never>()
-    const fork = Effect.runForkWith(context)
+    // The connection's requests in flight, by id; closing the scope interrupts them all.
+    const inflight = yield* FiberMap.make<number, void>()
+    const run = yield* FiberMap.runtime(inflight)<never>()
 
-    const encodeOutcome = (id: number, outcome: Exclude<Outcome, { _tag: "Interrupted" }>, tokens: Array<Token>) => {
+    const encodeOutcome = (id: number, outcome: Outcome, tokens: Array<Token>) => {
       try {
         return encodeReplyParts(toReply(id, outcome), tokens)
       } catch (e) {
@@ -93,118 +84,118 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
       }
     }
 
+    const count = (outcome: Outcome) => {
+      if (outcome._tag === "Interrupted") ctx.interrupted.cancelled++
+    }
+
     // Replies that hand out proxies, or follow a call that may have changed what an
     // object holds, count references before they leave.
     const respond = (id: number, outcome: Outcome, objectId?: string, argTokens = false): Effect.Effect<void> => {
-      if (outcome._tag === "Interrupted") {
-        return Effect.sync(() => {
-          ctx.interrupted.cancelled++
-          connection.sendUnsafe(encodeReply({ _tag: "Cancelled", id }))
-        })
-      }
+      count(outcome)
       const tokens: Array<Token> = []
       const bytes = encodeOutcome(id, outcome, tokens)
-      const rescan = objectId !== undefined && (argTokens || ctx.store.getUnsafe(objectId)?.mayHoldRefs === true)
+      const rescan = objectId !== undefined && (argTokens || ctx.objects.get(objectId)?.mayHoldRefs === true)
+      if (tokens.length === 0 && !rescan) return Effect.sync(() => connection.sendPartsUnsafe(bytes))
       return Effect.gen(function*() {
         for (const token of tokens) {
           // A created object's own token already carries the session's reference.
           if (outcome._tag === "Proxy" && token === outcome.token) continue
-          if (token.address === ctx.address) yield* Effect.ignore(ctx.store.incref(token.id, session))
+          if (token.address === ctx.address) yield* Effect.ignore(ctx.objects.incref(token.id, session))
         }
-        if (rescan) yield* ctx.store.updateChildren(objectId)
+        if (rescan) yield* ctx.objects.updateChildren(objectId)
         connection.sendPartsUnsafe(bytes)
       })
     }
 
-    // The common call: the method completed at once and its reply holds no proxy. No fiber needed.
-    const respondNow = (request: Extract<Request, { _tag: "Call" }>, hasTokens: boolean): boolean => {
-      const outcome = call(ctx, makeCaller(session, request.caller), request.object, request.method, request.args, request.kwargs)
-      if (Effect.isEffect(outcome)) {
-        track(request.id, fork(Effect.uninterruptible(Effect.flatMap(outcome, (o) => respond(request.id, o, request.object, hasTokens)))))
-        return true
-      }
-      if (outcome._tag === "Interrupted") {
-        ctx.interrupted.cancelled++
-        connection.sendUnsafe(encodeReply({ _tag: "Cancelled", id: request.id }))
-        return true
-      }
-      const tokens: Array<Token> = []
-      const bytes = encodeOutcome(request.id, outcome, tokens)
-      if (tokens.length > 0 || hasTokens || ctx.store.getUnsafe(request.object)?.mayHoldRefs === true) {
-        track(request.id, fork(respond(request.id, outcome, request.object, hasTokens)))
-        return true
-      }
-      connection.sendPartsUnsafe(bytes)
-      return true
-    }
-
     // Past maxInFlight, reading from this connection stops until requests complete.
     let throttled = false
-    const track = (id: number, fiber: Fiber.Fiber<void>) => {
+    let running = 0
+    const track = (id: number, effect: Effect.Effect<void>) => {
+      const fiber = run(id, effect)
       if (fiber.pollUnsafe() !== undefined) return
-      inflight.set(id, fiber)
-      if (!throttled && inflight.size >= ctx.maxInFlight) {
+      running++
+      if (!throttled && running >= ctx.maxInFlight) {
         throttled = true
         connection.pause()
       }
       fiber.addObserver(() => {
-        inflight.delete(id)
-        if (throttled && inflight.size < ctx.maxInFlight) {
+        running--
+        if (throttled && running < ctx.maxInFlight) {
           throttled = false
           connection.resume()
         }
       })
     }
 
+    // The one place every call passes. The common call completes at once and its reply holds no
+    // proxy: it is answered here and now, with no fiber.
+    const onCall = (request: Call, hasTokens: boolean): void => {
+      const outcome = call(ctx, makeCaller(session, request.caller), request.object, request.method, request.args, request.kwargs)
+      if (Effect.isEffect(outcome)) {
+        track(request.id, Effect.uninterruptible(Effect.flatMap(outcome, (o) => respond(request.id, o, request.object, hasTokens))))
+        return
+      }
+      const tokens: Array<Token> = []
+      const bytes = encodeOutcome(request.id, outcome, tokens)
+      if (tokens.length > 0 || hasTokens || ctx.objects.get(request.object)?.mayHoldRefs === true) {
+        track(request.id, Effect.uninterruptible(respond(request.id, outcome, request.object, hasTokens)))
+        return
+      }
+      count(outcome)
+      connection.sendPartsUnsafe(bytes)
+    }
+
+    const failure = (id: number, e: { readonly message: string }) => respond(id, traceback(tracebackText(e.message)))
+
     const handle = (request: Exclude<Request, { _tag: "Call" }>, hasTokens: boolean): Effect.Effect<void> => {
       switch (request._tag) {
         case "Undo": {
-          const count = (o: Outcome) => {
+          const counted = (o: Outcome) => {
             if (o._tag === "Return" && o.value === "undone") ctx.interrupted.undone++
             else if (o._tag === "Return" && o.value === "irreversible") ctx.interrupted.irreversible++
             return respond(request.id, o, request.object, hasTokens)
           }
           const outcome = undo(ctx, makeCaller(session, request.caller), request.object, request.method, request.args, request.result)
-          return Effect.isEffect(outcome) ? Effect.flatMap(outcome, count) : count(outcome)
+          return Effect.isEffect(outcome) ? Effect.flatMap(outcome, counted) : counted(outcome)
         }
-        case "Stats":
-          return Effect.flatMap(ctx.stats, (stats) => respond(request.id, succeed(stats)))
         case "Create":
-          return Effect.flatMap(
-            create(ctx, session, request.typeid, request.args, request.kwargs, hasTokens),
-            (o) => respond(request.id, o)
-          )
+          return Effect.flatMap(create(ctx, session, request.typeid, request.args, request.kwargs, hasTokens), (o) => respond(request.id, o))
         case "Incref":
-          return Effect.matchEffect(ctx.store.incref(request.object, session), {
-            onFailure: (e) => respond(request.id, traceback(`Traceback (most recent call last):\n${e.message}\n`)),
+          return Effect.matchEffect(ctx.objects.incref(request.object, session), {
+            onFailure: (e) => failure(request.id, e),
             onSuccess: () => respond(request.id, succeed(null))
           })
         case "Decref":
-          return Effect.matchEffect(ctx.store.decref(request.object, session), {
-            onFailure: (e) => respond(request.id, traceback(`Traceback (most recent call last):\n${e.message}\n`)),
+          return Effect.matchEffect(ctx.objects.decref(request.object, session), {
+            onFailure: (e) => failure(request.id, e),
             onSuccess: () => respond(request.id, succeed(null))
           })
         case "GetMethods": {
-          const entry = ctx.store.getUnsafe(request.object)
+          const entry = ctx.objects.get(request.object)
           return respond(
             request.id,
-            entry === undefined
-              ? traceback(`Traceback (most recent call last):\nKeyError: ${JSON.stringify(request.object)}\n`)
-              : succeed([...entry.exposed])
+            entry === undefined ? traceback(tracebackText(`KeyError: ${JSON.stringify(request.object)}`)) : succeed([...entry.exposed])
           )
         }
         case "DebugInfo":
-          return Effect.flatMap(ctx.store.debugInfo, (info) => respond(request.id, succeed(info)))
+          return Effect.flatMap(ctx.objects.debugInfo, (info) => respond(request.id, succeed(info)))
         case "NumberOfObjects":
-          return Effect.flatMap(ctx.store.numberOfObjects, (n) => respond(request.id, succeed(n)))
+          return Effect.flatMap(ctx.objects.numberOfObjects, (n) => respond(request.id, succeed(n)))
+        case "Stats":
+          return Effect.flatMap(ctx.stats, (stats) => respond(request.id, succeed(stats)))
+        case "Control": {
+          const control = ctx.controls.get(request.name)
+          if (control === undefined) return failure(request.id, { message: `AttributeError: no control call ${JSON.stringify(request.name)}` })
+          return Effect.flatMap(control.run({ session, args: request.args, kwargs: request.kwargs }), (o) => respond(request.id, o))
+        }
         case "Shutdown":
           return Effect.andThen(respond(request.id, succeed(null)), ctx.requestShutdown)
         case "Ping":
           return respond(request.id, succeed("pong"))
         case "Cancel":
-          return Effect.sync(() => inflight.get(request.target)?.interruptUnsafe())
+          return Effect.sync(() => Option.getOrUndefined(FiberMap.getUnsafe(inflight, request.target))?.interruptUnsafe())
         case "Hello":
-          return respond(request.id, traceback("ProtocolError: the session is already open\n"))
+          return respond(request.id, traceback(tracebackText("ProtocolError: the session is already open")))
       }
     }
 
@@ -215,15 +206,17 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
       const decoded = decodeRequest(frame, tokens)
       if (Result.isFailure(decoded)) {
         connection.sendUnsafe(connectionFailure(decoded.failure))
-        fork(connection.close)
+        Effect.runFork(connection.close)
         return
       }
       const request = decoded.success
-      if (request._tag === "Call") {
-        respondNow(request, tokens.length > 0)
+      if (request._tag === "Call") return onCall(request, tokens.length > 0)
+      // Cancel is answered by its target; it is not tracked (its id may be one a request uses).
+      if (request._tag === "Cancel") {
+        Option.getOrUndefined(FiberMap.getUnsafe(inflight, request.target))?.interruptUnsafe()
         return
       }
-      track(request.id, fork(Effect.uninterruptible(handle(request, tokens.length > 0))))
+      track(request.id, Effect.uninterruptible(handle(request, tokens.length > 0)))
     }
 
     // A peer that vanished without closing (a half-open TCP connection) goes silent:
@@ -247,11 +240,19 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
           ),
           connection.close
         )),
-      Effect.ignore,
-      Effect.ensuring(Effect.sync(() => {
-        for (const fiber of inflight.values()) fiber.interruptUnsafe()
-        inflight.clear()
-        ctx.leases.detach(session)
-      }))
+      Effect.ignore
     )
-  })
+  }))
+
+/**
+ * Our dialect: every first frame that is not a CPython peer's.
+ *
+ * @category dialects
+ * @since 0.1.0
+ */
+export const dialect: Dialect = {
+  name: "native",
+  recognise: () => true,
+  serve: serveNative,
+  refuse: (connection, error) => connection.sendUnsafe(connectionFailure(error))
+}

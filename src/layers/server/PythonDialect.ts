@@ -19,18 +19,20 @@ import { Effect, Fiber } from "effect"
 import { PythonException } from "../../domain/PythonErrors.ts"
 import { makeCaller } from "../../domain/Referent.ts"
 import { Token } from "../../domain/Token.ts"
+import { hasToken } from "../../domain/TokenWalk.ts"
+import { asTraceback } from "../../domain/Traceback.ts"
 import { Tuple } from "../../domain/values/Tuple.ts"
 import { decodePickle, encodePickle, type ProxyWrite } from "../../protocol/pickle/index.ts"
 import { isPythonError } from "../../protocol/pickle/Exceptions.ts"
 import type { Connection } from "../../services/Transport.ts"
-import { call, create, type Kwargs } from "./Dispatch.ts"
-import type { SessionContext } from "./NativeDialect.ts"
-import { fromThrown, type Outcome } from "./Outcome.ts"
+import type { Kwargs } from "../../domain/Arguments.ts"
+import { call, create } from "./Dispatch.ts"
+import type { Dialect } from "./Dialect.ts"
+import type { SessionContext } from "./Session.ts"
+import { fromThrown, type Outcome } from "../../domain/Outcome.ts"
 
 /** The session that holds every reference CPython peers take. @since 0.1.0 */
 export const pythonSession = "python"
-
-let nextConnection = 0
 
 /** How one CPython peer's frames are read and written. @since 0.1.0 */
 export interface PeerCodec {
@@ -39,9 +41,6 @@ export interface PeerCodec {
   readonly encode: (value: unknown) => Uint8Array
 }
 
-// CPython's own form for a server-side failure.
-const formatTraceback = (text: string) =>
-  text.startsWith("Traceback") ? text : `Traceback (most recent call last):\n${text}${text.endsWith("\n") ? "" : "\n"}`
 
 /** A referent's error as the Python exception a CPython peer re-raises. @since 0.1.0 */
 export const toPythonException = (error: unknown): unknown => {
@@ -73,7 +72,7 @@ export const servePython = (
     const proxyFor = (token: Token): ProxyWrite | undefined => {
       if (bare.has(token)) return undefined
       if (token.address !== ctx.address) return { proxyClass: "AutoProxy", exposed: [] }
-      const entry = ctx.store.getUnsafe(token.id)
+      const entry = ctx.objects.get(token.id)
       const def = ctx.registry.get(token.typeid)
       const proxyClass = def?.pythonProxy ?? "AutoProxy"
       const exposed = proxyClass === "AutoProxy" ? [...(entry?.exposed ?? def?.exposed ?? [])] : undefined
@@ -92,7 +91,7 @@ export const servePython = (
       try {
         bytes = codec.encode(Tuple.of<unknown>(kind, value))
       } catch (e) {
-        bytes = codec.encode(Tuple.of<unknown>("#UNSERIALIZABLE", formatTraceback(`${(e as Error)?.message ?? String(e)}\n`)))
+        bytes = codec.encode(Tuple.of<unknown>("#UNSERIALIZABLE", asTraceback(`${(e as Error)?.message ?? String(e)}\n`)))
       }
       connection.sendUnsafe(bytes)
     }
@@ -104,7 +103,7 @@ export const servePython = (
         case "Error":
           return reply("#ERROR", toPythonException(o.error))
         case "Traceback":
-          return reply("#TRACEBACK", formatTraceback(o.text))
+          return reply("#TRACEBACK", asTraceback(o.text))
         case "Proxy":
           bare.add(o.token)
           try {
@@ -132,15 +131,15 @@ export const servePython = (
 
     const request = parse(first)
     if (typeof request === "string") {
-      reply("#TRACEBACK", formatTraceback(`${request}\n`))
+      reply("#TRACEBACK", asTraceback(`${request}\n`))
       return
     }
     const [ident, funcname, args, kwds] = request
     if (ident !== null) {
-      reply("#TRACEBACK", formatTraceback("AssertionError: the first request of a connection is a control request\n"))
+      reply("#TRACEBACK", asTraceback("AssertionError: the first request of a connection is a control request\n"))
       return
     }
-    const failure = (e: { readonly message: string }) => reply("#TRACEBACK", formatTraceback(`${e.message}\n`))
+    const failure = (e: { readonly message: string }) => reply("#TRACEBACK", asTraceback(`${e.message}\n`))
     switch (funcname) {
       case "dummy":
         return reply("#RETURN", null)
@@ -157,25 +156,25 @@ export const servePython = (
         return replyOutcome(o)
       }
       case "incref":
-        return yield* Effect.match(ctx.store.incref(String(args[0]), pythonSession), {
+        return yield* Effect.match(ctx.objects.incref(String(args[0]), pythonSession), {
           onFailure: failure,
           onSuccess: () => reply("#RETURN", null)
         })
       case "decref":
-        return yield* Effect.match(ctx.store.decref(String(args[0]), pythonSession), {
+        return yield* Effect.match(ctx.objects.decref(String(args[0]), pythonSession), {
           onFailure: failure,
           onSuccess: () => reply("#RETURN", null)
         })
       case "get_methods": {
         const token = args[0]
-        const entry = token instanceof Token ? ctx.store.getUnsafe(token.id) : undefined
+        const entry = token instanceof Token ? ctx.objects.get(token.id) : undefined
         if (entry === undefined) return failure({ message: `KeyError: ${JSON.stringify(String((token as Token)?.id ?? token))}` })
         return reply("#RETURN", Tuple.fromArray([...entry.exposed]))
       }
       case "number_of_objects":
-        return reply("#RETURN", yield* ctx.store.numberOfObjects)
+        return reply("#RETURN", yield* ctx.objects.numberOfObjects)
       case "debug_info":
-        return reply("#RETURN", debugInfoText(yield* ctx.store.debugInfo))
+        return reply("#RETURN", debugInfoText(yield* ctx.objects.debugInfo))
       case "shutdown":
         // CPython answers twice: once from shutdown itself and once from the request handler.
         reply("#RETURN", null)
@@ -184,14 +183,18 @@ export const servePython = (
       case "accept_connection":
         reply("#RETURN", null)
         return yield* serveMethods()
-      default:
-        return failure({ message: `AssertionError: ${JSON.stringify(funcname)} unrecognized` })
+      default: {
+        // A control call the server was given (a SharedMemoryServer's track_segment, say).
+        const control = typeof funcname === "string" ? ctx.controls.get(funcname) : undefined
+        if (control === undefined) return failure({ message: `AssertionError: ${JSON.stringify(funcname)} unrecognized` })
+        return replyOutcome(yield* control.run({ session: pythonSession, args, kwargs: asKwargs(kwds) }))
+      }
     }
 
     // A method connection: one request at a time, in order, each answered before the next is read.
     function serveMethods() {
       return Effect.gen(function*() {
-        const session = `py-${++nextConnection}`
+        const session = `py-${ctx.nextConnectionId()}`
         const caller = makeCaller(session, 0)
         ctx.leases.attach(session)
         yield* Effect.ensuring(
@@ -199,12 +202,12 @@ export const servePython = (
             const frame = yield* connection.receive()
             const r = parse(frame)
             if (typeof r === "string") {
-              reply("#TRACEBACK", formatTraceback(`${r}\n`))
+              reply("#TRACEBACK", asTraceback(`${r}\n`))
               return
             }
             const [id, method, callArgs, callKwds] = r
             if (typeof id !== "string" || typeof method !== "string") {
-              reply("#TRACEBACK", formatTraceback(`AttributeError: ${JSON.stringify(method)}\n`))
+              reply("#TRACEBACK", asTraceback(`AttributeError: ${JSON.stringify(method)}\n`))
               return
             }
             let outcome: Outcome | Effect.Effect<Outcome>
@@ -217,7 +220,7 @@ export const servePython = (
             const o = Effect.isEffect(outcome) ? yield* Fiber.join(yield* Effect.forkChild(Effect.uninterruptible(outcome))) : outcome
             replyOutcome(o)
             // What the referent holds may have changed: proxies stored in it are references.
-            if (ctx.store.getUnsafe(id)?.mayHoldRefs === true || containsToken(callArgs)) yield* ctx.store.updateChildren(id)
+            if (ctx.objects.get(id)?.mayHoldRefs === true || hasToken(callArgs)) yield* ctx.objects.updateChildren(id)
           })),
           Effect.sync(() => ctx.leases.detach(session))
         )
@@ -225,11 +228,36 @@ export const servePython = (
     }
   }).pipe(Effect.catchCause(() => Effect.void))
 
-const containsToken = (u: unknown, depth = 0): boolean => {
-  if (u instanceof Token) return true
-  if (depth > 64 || u === null || typeof u !== "object") return false
-  if (Array.isArray(u)) return u.some((x) => containsToken(x, depth + 1))
-  if (u instanceof Map) for (const [k, v] of u) if (containsToken(k, depth + 1) || containsToken(v, depth + 1)) return true
-  if (u instanceof Set) for (const v of u) if (containsToken(v, depth + 1)) return true
-  return false
+const isPickle = (first: Uint8Array): boolean => first[0] === 0x80
+const isXml = (first: Uint8Array): boolean => first[0] === 0x3c
+
+const refusal = (codec: PeerCodec) => (connection: Connection, error: { readonly _tag: string; readonly message: string }) =>
+  connection.sendUnsafe(codec.encode(Tuple.of<unknown>("#TRACEBACK", asTraceback(`${error._tag}: ${error.message}`))))
+
+const pickleCodec: PeerCodec = { name: "pickle", decode: (b) => decodePickle(b), encode: (v) => encodePickle(v) }
+
+/**
+ * CPython's default serializer: a first frame that is a pickle.
+ *
+ * @category dialects
+ * @since 0.1.0
+ */
+export const pickle: Dialect = {
+  name: "pickle",
+  recognise: isPickle,
+  serve: (ctx, connection, first) => servePython(ctx, connection, first, undefined),
+  refuse: refusal(pickleCodec)
 }
+
+/**
+ * CPython's `serializer='xmlrpclib'`: a first frame that is an XML-RPC document.
+ *
+ * @category dialects
+ * @since 0.1.0
+ */
+export const xmlrpc = (codec: PeerCodec): Dialect => ({
+  name: "xmlrpclib",
+  recognise: isXml,
+  serve: (ctx, connection, first) => servePython(ctx, connection, first, codec),
+  refuse: refusal(codec)
+})

@@ -6,7 +6,10 @@
  * @since 0.1.0
  */
 import { Cause, Exit } from "effect"
-import type { Token } from "../../domain/Token.ts"
+import type { Token } from "./Token.ts"
+import { formatTraceback } from "./Traceback.ts"
+
+export { formatTraceback, tracebackText } from "./Traceback.ts"
 
 /** @since 0.1.0 */
 export type Outcome =
@@ -26,15 +29,6 @@ export const interrupted: Outcome = { _tag: "Interrupted" }
 /** A referent's own error: a value with a string `_tag` (tagged errors, Python-mirroring errors). @since 0.1.0 */
 export const isTagged = (e: unknown): boolean =>
   typeof e === "object" && e !== null && typeof (e as { _tag?: unknown })._tag === "string"
-
-/** The traceback text of a defect, in CPython's layout. @since 0.1.0 */
-export const formatTraceback = (e: unknown): string => {
-  if (e instanceof Error) {
-    const frames = (e.stack ?? "").split("\n").slice(1).map((l) => `  ${l.trim()}`).join("\n")
-    return `Traceback (most recent call last):\n${frames}${frames ? "\n" : ""}${e.name}: ${e.message}\n`
-  }
-  return `Traceback (most recent call last):\nError: ${String(e)}\n`
-}
 
 /** What a thrown value comes to. @since 0.1.0 */
 export const fromThrown = (e: unknown): Outcome =>
