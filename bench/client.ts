@@ -13,7 +13,7 @@ import { Token } from "../src/domain/Token.ts"
 import * as ManagerClient from "../src/layers/ManagerClient.ts"
 import * as NodeTransport from "../src/layers/NodeTransport.ts"
 import type { QueueProxy } from "../src/proxy/QueueProxy.ts"
-import type { ManagerShape } from "../src/services/Manager.ts"
+import type { ManagerShape } from "../src/proxy/Manager.ts"
 
 const [task, address, secondsText, arg] = process.argv.slice(2) as [string, string, string, string?]
 const seconds = Number(secondsText)

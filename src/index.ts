@@ -8,7 +8,8 @@
  */
 
 // Services: what a manager is made of.
-export { Manager, type CreateError, type ManagerShape } from "./services/Manager.ts"
+export { Manager, type CreateError, type ManagerShape } from "./proxy/Manager.ts"
+export { BaseManager, type BaseManagerShape } from "./services/BaseManager.ts"
 export { Server, type ServerOptions } from "./services/Server.ts"
 export * as Registry from "./services/Registry.ts"
 export { RefcountStore, type Counts, type RefcountStoreShape, UnknownObject, RefcountError } from "./services/RefcountStore.ts"
@@ -51,7 +52,7 @@ export { ValueProxy, ArrayProxy } from "./proxy/ValueProxy.ts"
 export { NamespaceProxy } from "./proxy/NamespaceProxy.ts"
 export { IteratorProxy } from "./proxy/IteratorProxy.ts"
 export type { BlockingOptions } from "./proxy/Timeouts.ts"
-export { CurrentCaller, type ProxyCore, type CallOptions } from "./proxy/ProxyCore.ts"
+export { CurrentCaller, type ProxyCore, type CallOptions, type Proxy } from "./domain/ProxyCore.ts"
 
 // Domain: values, errors, and referent hooks for your own types.
 export { Token } from "./domain/Token.ts"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import * as InProcessManager from "../src/layers/InProcessManager.ts"
-import { Manager } from "../src/services/Manager.ts"
+import { Manager } from "../src/proxy/Manager.ts"
 
 describe("smoke", () => {
   it.live("dict set/get through the in-process manager", () =>

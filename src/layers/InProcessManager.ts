@@ -8,7 +8,10 @@
  */
 import { randomBytes } from "node:crypto"
 import { Context, Effect, Layer } from "effect"
-import { Manager } from "../services/Manager.ts"
+import { Manager } from "../proxy/Manager.ts"
+import { BaseManager } from "../services/BaseManager.ts"
+import type { RefcountStore } from "../services/RefcountStore.ts"
+import type { SharedState } from "../services/SharedState.ts"
 import * as Registry from "../services/Registry.ts"
 import { Server } from "../services/Server.ts"
 import type { ServerOptions } from "../services/Server.ts"
@@ -19,12 +22,14 @@ import * as ServerLive from "./ServerLive.ts"
 import * as SyncManagerTypes from "./SyncManagerTypes.ts"
 
 /** Options of an in-process manager: the server's options, and the types it serves. @category models @since 0.1.0 */
-export interface InProcessOptions extends Partial<Omit<ServerOptions, "address" | "authkey">> {
+export interface InProcessOptions<E = never> extends Partial<Omit<ServerOptions, "address" | "authkey">> {
   /** Types beyond SyncManager's to serve (your `Registry.define`s). */
   readonly types?: Iterable<Registry.TypeDef> | undefined
   /** The in-memory address (default: a fresh `memory:` name). */
   readonly address?: string | undefined
   readonly authkey?: Uint8Array | undefined
+  /** Where the objects' counts and state are kept (default: this process's memory, `MemoryBackend.layer`). */
+  readonly backend?: Layer.Layer<RefcountStore | SharedState, E> | undefined
 }
 
 /**
@@ -45,7 +50,7 @@ export interface InProcessOptions extends Partial<Omit<ServerOptions, "address" 
  * @category layers
  * @since 0.1.0
  */
-export const layer = (options: InProcessOptions = {}): Layer.Layer<Manager | Server> => {
+export const layer = <E = never>(options: InProcessOptions<E> = {}): Layer.Layer<Manager | BaseManager | Server, E> => {
   const types = [...SyncManagerTypes.all, ...(options.types ?? [])]
   const authkey = options.authkey ?? randomBytes(32)
   const address = options.address ?? `memory:manager-${randomBytes(6).toString("hex")}`
@@ -55,10 +60,11 @@ export const layer = (options: InProcessOptions = {}): Layer.Layer<Manager | Ser
     return { server, manager }
   })
   return Layer.effectContext(
-    Effect.map(both, ({ manager, server }) => Context.make(Manager, manager).pipe(Context.add(Server, server)))
+    Effect.map(both, ({ manager, server }) =>
+      Context.make(Manager, manager).pipe(Context.add(BaseManager, manager), Context.add(Server, server)))
   ).pipe(
-    Layer.provide(Layer.mergeAll(MemoryTransport.layer, MemoryBackend.layer, Registry.layer(types))),
     // Nothing in one process can refuse the connection but a bug.
-    Layer.orDie
+    Layer.orDie,
+    Layer.provide(Layer.mergeAll(MemoryTransport.layer, options.backend ?? MemoryBackend.layer as Layer.Layer<RefcountStore | SharedState, E>, Registry.layer(types)))
   )
 }

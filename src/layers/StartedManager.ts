@@ -23,7 +23,7 @@ import { ChildProcess, type ChildProcessSpawner } from "effect/process"
 import { formatAuthkey } from "../cli/Authkey.ts"
 import { parseAddress } from "../domain/Address.ts"
 import { type ModuleExport, resolveModuleExport } from "../cli/ModuleExport.ts"
-import { Manager, type ManagerShape } from "../services/Manager.ts"
+import { layerFromBase, type ManagerShape } from "../proxy/Manager.ts"
 import type { TypeDef } from "../services/Registry.ts"
 import * as ManagerClient from "./ManagerClient.ts"
 import * as NodeTransport from "./NodeTransport.ts"
@@ -228,4 +228,4 @@ export const services = NodeServices.layer
  * @since 0.1.0
  */
 export const layer = (options: StartOptions = {}) =>
-  Layer.effect(Manager, Effect.flatMap(make(options), (p) => p.start)).pipe(Layer.provide(services))
+  layerFromBase(Effect.flatMap(make(options), (p) => p.start)).pipe(Layer.provide(services))

@@ -5,30 +5,11 @@
  *
  * @since 0.1.0
  */
-import type { Effect } from "effect"
-import type { CallError } from "../domain/ManagerErrors.ts"
-import type { CallerMethod } from "../domain/Referent.ts"
+import type { ProxyCore } from "../domain/ProxyCore.ts"
 import { BaseProxy } from "./BaseProxy.ts"
-import type { ProxyCore } from "./ProxyCore.ts"
 
-type Success<T> = T extends Effect.Effect<infer A, any, any> ? A : T extends PromiseLike<infer A> ? A : T
-type Failure<T> = T extends Effect.Effect<any, infer E, any> ? E : never
-
-/** The proxy side of one referent method: its arguments, and an Effect of its result. @category proxies @since 0.1.0 */
-export type ProxyMethod<F> = F extends CallerMethod<infer Args, infer R>
-  ? (...args: Args) => Effect.Effect<Success<R>, Failure<R> | CallError>
-  : F extends (...args: infer Args) => infer R ? (...args: Args) => Effect.Effect<Success<R>, Failure<R> | CallError>
-  : never
-
-/**
- * The typed AutoProxy of a referent type R: each method of R, taking the same
- * arguments and giving an Effect of its result (a Promise or Effect result is
- * unwrapped; an Effect's error becomes the call's error).
- *
- * @category proxies
- * @since 0.1.0
- */
-export type AutoProxyOf<R> = BaseProxy & { readonly [K in keyof R]: ProxyMethod<R[K]> }
+/** The typed AutoProxy of a referent type R (see `ProxyCore.AutoProxyOf`). @category proxies @since 0.1.0 */
+export type { AutoProxyOf, ProxyMethod } from "../domain/ProxyCore.ts"
 
 const reserved = new Set(["core", "token", "typeid", "exposed", "callMethod", "releaseProxy", "isReleased", "constructor"])
 

@@ -12,10 +12,10 @@ import type { Effect } from "effect"
 import type { CallError } from "../domain/ManagerErrors.ts"
 import type { Token } from "../domain/Token.ts"
 import { registerTokenCarrier } from "../protocol/ValueCodec.ts"
-import type { CallOptions, ProxyCore } from "./ProxyCore.ts"
+import type { CallOptions, Proxy, ProxyCore } from "../domain/ProxyCore.ts"
 
 /** The base of every proxy: its token, typeid, exposed methods, `callMethod`, `getValue` and release. @category proxies @since 0.1.0 */
-export class BaseProxy {
+export class BaseProxy implements Proxy {
   /** @internal */
   readonly core: ProxyCore
 

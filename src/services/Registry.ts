@@ -11,7 +11,7 @@
 import type { Effect } from "effect"
 import { Context, Layer } from "effect"
 import { publicMethods } from "../domain/Referent.ts"
-import type { ProxyCore } from "../proxy/ProxyCore.ts"
+import type { ProxyCore } from "../domain/ProxyCore.ts"
 
 /**
  * A registered type.
@@ -161,9 +161,9 @@ export const alias = <const Id extends string, D extends TypeDef, Args extends R
   createMethod: true
 }) as TypeDef<Id, Args, ProxyOf<D>>
 
-/** The typed AutoProxy of a referent type (see `proxy/AutoProxy`). @since 0.1.0 */
-export type { AutoProxyOf } from "../proxy/AutoProxy.ts"
-import type { AutoProxyOf } from "../proxy/AutoProxy.ts"
+/** The typed AutoProxy of a referent type (see `ProxyCore.AutoProxyOf`). @since 0.1.0 */
+export type { AutoProxyOf } from "../domain/ProxyCore.ts"
+import type { AutoProxyOf } from "../domain/ProxyCore.ts"
 
 /**
  * The types a manager serves, by typeid.

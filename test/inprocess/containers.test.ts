@@ -10,7 +10,7 @@ import { Tuple } from "../../src/domain/values/Tuple.ts"
 import { DictProxy } from "../../src/proxy/DictProxy.ts"
 import { ListProxy } from "../../src/proxy/ListProxy.ts"
 import { QueueProxy } from "../../src/proxy/QueueProxy.ts"
-import { Manager } from "../../src/services/Manager.ts"
+import { Manager } from "../../src/proxy/Manager.ts"
 import { clean, managerLayer } from "../support/harness.ts"
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i)

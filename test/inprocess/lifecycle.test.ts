@@ -7,7 +7,7 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Context, Deferred, Effect, Exit, Fiber, Layer, Scope } from "effect"
 import * as InProcessManager from "../../src/layers/InProcessManager.ts"
-import { Manager } from "../../src/services/Manager.ts"
+import { Manager } from "../../src/proxy/Manager.ts"
 import { clean, managerLayer } from "../support/harness.ts"
 
 layer(managerLayer(), { excludeTestServices: true })("proxy lifecycle", (it) => {

@@ -4,7 +4,7 @@
  */
 import { expect, layer } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
-import { Manager } from "../../src/services/Manager.ts"
+import { Manager } from "../../src/proxy/Manager.ts"
 import { clean, managerLayer } from "../support/harness.ts"
 
 layer(managerLayer(), { excludeTestServices: true })("locks, semaphores and events", (it) => {

@@ -4,7 +4,7 @@
  */
 import { expect, layer } from "@effect/vitest"
 import { Arbitrary, Effect, Schema } from "effect"
-import { Manager } from "../../src/services/Manager.ts"
+import { Manager } from "../../src/proxy/Manager.ts"
 import { clean, managerLayer } from "../support/harness.ts"
 
 const Key = Schema.Union([Schema.Literals(["a", "b", "c"]), Schema.Literals([0, 1, 2])])

@@ -11,7 +11,7 @@ import * as SyncManagerTypes from "../../src/layers/SyncManagerTypes.ts"
 import { ErrorRegistry } from "../../src/protocol/WireErrors.ts"
 import { AutoProxy } from "../../src/proxy/AutoProxy.ts"
 import { IteratorProxy } from "../../src/proxy/IteratorProxy.ts"
-import { Manager } from "../../src/services/Manager.ts"
+import { Manager } from "../../src/proxy/Manager.ts"
 import * as Registry from "../../src/services/Registry.ts"
 import { clean, managerLayer } from "../support/harness.ts"
 

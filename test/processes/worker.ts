@@ -19,7 +19,7 @@ import type { BarrierProxy } from "../../src/proxy/BarrierProxy.ts"
 import type { ListProxy } from "../../src/proxy/ListProxy.ts"
 import type { LockProxy } from "../../src/proxy/AcquirerProxy.ts"
 import type { QueueProxy } from "../../src/proxy/QueueProxy.ts"
-import { Manager } from "../../src/services/Manager.ts"
+import { Manager } from "../../src/proxy/Manager.ts"
 import * as Registry from "../../src/services/Registry.ts"
 
 const [task, json] = process.argv.slice(2) as [string, string]

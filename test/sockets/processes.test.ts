@@ -7,7 +7,7 @@ import { afterAll, expect, layer } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import * as StartedManager from "../../src/layers/StartedManager.ts"
 import type { QueueProxy } from "../../src/proxy/QueueProxy.ts"
-import { Manager } from "../../src/services/Manager.ts"
+import { Manager } from "../../src/proxy/Manager.ts"
 import { clean } from "../support/harness.ts"
 import { assertNoChildren, worker } from "../support/processes.ts"
 

@@ -6,7 +6,7 @@ import { expect } from "@effect/vitest"
 import { Effect, type Scope } from "effect"
 import * as InProcessManager from "../../src/layers/InProcessManager.ts"
 import type { CallError } from "../../src/domain/ManagerErrors.ts"
-import { Manager } from "../../src/services/Manager.ts"
+import { Manager } from "../../src/proxy/Manager.ts"
 
 /** A manager in this process, for `layer(...)`, with the live clock (timeouts are real). */
 export const managerLayer = (options: InProcessManager.InProcessOptions = {}) => InProcessManager.layer(options)
