@@ -93,4 +93,4 @@ export { PyFloat, ByteArray, Slice, PyArray, NamespaceValue, ValueCopy, PyObject
 export { AuthenticationError } from "./protocol/Handshake.ts"
 export { ProtocolError } from "./protocol/WireCodec.ts"
 export { FrameError } from "./protocol/Framing.ts"
-export { ErrorRegistry, type ErrorClass, type WireError } from "./protocol/WireErrors.ts"
+export { type ErrorClass, type WireError, UnknownTaggedError } from "./protocol/WireErrors.ts"

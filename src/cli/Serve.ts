@@ -14,7 +14,7 @@ import * as ServerLive from "../layers/ServerLive.ts"
 import * as SyncManagerTypes from "../layers/SyncManagerTypes.ts"
 import * as Registry from "../services/Registry.ts"
 import type { ServerOptions } from "../services/Server.ts"
-import { loadExport, ModuleLoadError } from "./ModuleExport.ts"
+import { loadExport, ModuleLoadError } from "../layers/process/ModuleExport.ts"
 
 /** The server's own options (limits, TLS, leases), and how the process around it behaves. @since 0.1.0 */
 export interface ServeOptions extends ServerOptions {

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Cause, ConfigProvider, Console, Effect, Exit, Logger, Option, Redacted, Schema } from "effect"
 import { CliError, Command, Flag } from "effect/cli"
-import { defaultAuthkeyEnv, readAuthkey } from "./Authkey.ts"
+import { defaultAuthkeyEnv, readAuthkey } from "../layers/process/Authkey.ts"
 import { inspect } from "./Inspect.ts"
 import { serve } from "./Serve.ts"
 

@@ -1,22 +1,39 @@
 /**
  * Values that travel as a Token: a proxy sent as an argument, or stored in a
  * shared object, crosses the wire as the token of its object, in every
- * codec. Proxies register themselves here; codecs ask.
+ * codec. A value is a carrier when it has a `[carriedToken]` method; codecs
+ * ask with {@link tokenOf}.
  *
  * @since 0.1.0
  */
 import type { Token } from "./Token.ts"
 
-const carriers: Array<readonly [abstract new(...args: any) => any, (u: any) => Token]> = []
+/**
+ * The method of a value that travels as a token.
+ *
+ * @category protocol
+ * @since 0.1.0
+ */
+export const carriedToken: unique symbol = Symbol.for("effect-managers/TokenCarrier/carriedToken")
 
-/** Makes instances of `Class` travel as the token `toToken` gives. @since 0.1.0 */
-export const register = <C extends abstract new(...args: any) => any>(Class: C, toToken: (instance: InstanceType<C>) => Token): void => {
-  carriers.push([Class, toToken])
+/**
+ * A value that travels as a token.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface TokenCarrier {
+  readonly [carriedToken]: () => Token
 }
 
-/** The token a value travels as, when it is a token carrier. @since 0.1.0 */
+/**
+ * The token a value travels as, when it is a token carrier.
+ *
+ * @category protocol
+ * @since 0.1.0
+ */
 export const tokenOf = (u: unknown): Token | undefined => {
   if (u === null || typeof u !== "object") return undefined
-  for (const [Class, toToken] of carriers) if (u instanceof Class) return toToken(u)
-  return undefined
+  const f = (u as Partial<TokenCarrier>)[carriedToken]
+  return typeof f === "function" ? f.call(u) : undefined
 }

@@ -65,6 +65,18 @@ export const tokensInAll = (values: Iterable<unknown>): Map<string, Token> => {
 }
 
 /**
+ * Every token object inside `value`, once per occurrence (each is a
+ * reference to count), in no particular order.
+ *
+ * @category walking
+ * @since 0.1.0
+ */
+export const tokenOccurrences = (value: unknown, out: Array<Token> = []): Array<Token> => {
+  visit(value, (t) => out.push(t), new Set())
+  return out
+}
+
+/**
  * True when `value` holds a token.
  *
  * @category walking

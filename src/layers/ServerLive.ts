@@ -77,6 +77,7 @@ export const make = (options: ServerOptions) =>
 
     const objects = new Objects(store, listener.address)
     const interrupted = { cancelled: 0, undone: 0, irreversible: 0 }
+    const frames = { decoded: 0 }
     const expiring = yield* FiberMap.make<string, void>()
     const runExpiry = yield* FiberMap.runtime(expiring)<never>()
     const leases = new Leases(objects, backend, {
@@ -100,7 +101,8 @@ export const make = (options: ServerOptions) =>
         runBackground(shutdown)
       }),
       stats: Effect.suspend(() => stats),
-      interrupted
+      interrupted,
+      frames
     }
 
     const maxConnections = options.maxConnections ?? 10_000
@@ -182,6 +184,7 @@ export const make = (options: ServerOptions) =>
       pending,
       sessions: leases.active,
       accepted,
+      decodedFrames: frames.decoded,
       refused: { ...refused },
       calls: { ...interrupted }
     }))

@@ -20,9 +20,9 @@ import { fileURLToPath } from "node:url"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Data, Duration, Effect, Exit, Layer, Option, Scope, Stream } from "effect"
 import { ChildProcess, type ChildProcessSpawner } from "effect/process"
-import { formatAuthkey } from "../cli/Authkey.ts"
+import { formatAuthkey } from "./process/Authkey.ts"
 import { parseAddress } from "../domain/Address.ts"
-import { type ModuleExport, resolveModuleExport } from "../cli/ModuleExport.ts"
+import { type ModuleExport, resolveModuleExport } from "./process/ModuleExport.ts"
 import { layerFromBase, type ManagerShape } from "../proxy/Manager.ts"
 import type { TypeDef } from "../services/Registry.ts"
 import * as ManagerClient from "./ManagerClient.ts"
@@ -85,7 +85,7 @@ export interface ManagerProcess {
   readonly authkey: Uint8Array
 }
 
-export type { ModuleExport } from "../cli/ModuleExport.ts"
+export type { ModuleExport } from "./process/ModuleExport.ts"
 
 const removeSocketFile = (address: string) => {
   const parsed = parseAddress(address)

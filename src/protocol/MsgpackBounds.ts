@@ -51,10 +51,23 @@ const fixedTail = (token: number): number => {
  * @since 0.1.0
  */
 export const checkBounds = (bytes: Uint8Array): string | undefined => {
+  const r = scanBounds(bytes)
+  return typeof r === "string" ? r : undefined
+}
+
+/**
+ * The same check, and how many values of the extension type `extType` the
+ * frame holds (a cheap "are there tokens in it?"): a number when its sizes
+ * are consistent, else why not.
+ *
+ * @since 0.1.0
+ */
+export const scanBounds = (bytes: Uint8Array, extType = -1): string | number => {
   const end = bytes.length
   let at = 0
   let tokens = 0
   let claimed = 0
+  let found = 0
   const u16 = (i: number) => (bytes[i]! << 8) | bytes[i + 1]!
   const u32 = (i: number) => ((bytes[i]! << 24) >>> 0) + ((bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!)
   while (at < end) {
@@ -84,8 +97,10 @@ export const checkBounds = (bytes: Uint8Array): string | undefined => {
         else payload = n
       }
     }
+    // An extension that wraps a value is a one-byte tag (fixext 1) before it.
+    if (token === 0xd4 && bytes[at + 1] === extType) found++
     at += 1 + size + payload
     if (at > end) return `a length at ${at - size - payload - 1} runs past the frame`
   }
-  return claimed > tokens ? `claims ${claimed} elements in ${tokens} tokens` : undefined
+  return claimed > tokens ? `claims ${claimed} elements in ${tokens} tokens` : found
 }

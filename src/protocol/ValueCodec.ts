@@ -15,19 +15,14 @@
  */
 import { addExtension, Packr, Unpackr } from "msgpackr"
 import { Token } from "../domain/Token.ts"
-import * as TokenCarrier from "../domain/TokenCarrier.ts"
+import { carriedToken, type TokenCarrier } from "../domain/TokenCarrier.ts"
 import { PyDict } from "../domain/values/PyDict.ts"
 import { ByteArray, NamespaceValue, PyArray, PyFloat, PyObject, Slice, ValueCopy } from "../domain/values/PyObjects.ts"
 import { FrozenSet, PySet } from "../domain/values/PySet.ts"
 import { Tuple } from "../domain/values/Tuple.ts"
-import { checkBounds } from "./MsgpackBounds.ts"
-import { ErrorRegistry, type WireError } from "./WireErrors.ts"
-
-let collect: Array<Token> | undefined
-let decodes = 0
-
-/** How many values this process has decoded (tests check no frame reaches the codec before authentication). @since 0.1.0 */
-export const valueDecodeCount = (): number => decodes
+import { tokenOccurrences } from "../domain/TokenWalk.ts"
+import { scanBounds } from "./MsgpackBounds.ts"
+import { fromWire, toWire, type WireError } from "./WireErrors.ts"
 
 const ext = {
   Tuple: 0x10,
@@ -68,10 +63,8 @@ const asArray = (u: unknown, what: string): Array<unknown> => {
 class NegativeZero {}
 const negativeZero = new NegativeZero()
 
-let registered = false
+// msgpackr's extensions are its own, process-wide: ours are added once, when this module loads.
 const register = () => {
-  if (registered) return
-  registered = true
   // msgpackr's own extensions that a hostile peer could use to build
   // structured-clone references, typed arrays or RegExps: refused.
   for (const type of ext.Refused) {
@@ -89,8 +82,9 @@ const register = () => {
   addExtension({
     Class: Token,
     type: ext.Token,
-    write: (t: Token) => {
-      collect?.push(t)
+    // Called with the encoder as `this`: the tokens an encode meets go to the list it was given.
+    write: function(this: TokenSink, t: Token) {
+      this.tokens?.push(t)
       return [t.typeid, t.address, t.id]
     },
     read: (u: unknown) => {
@@ -98,9 +92,7 @@ const register = () => {
       if (typeof typeid !== "string" || typeof address !== "string" || typeof id !== "string") {
         throw new Error("malformed token extension")
       }
-      const token = new Token(typeid, address, id)
-      collect?.push(token)
-      return token
+      return new Token(typeid, address, id)
     }
   } as never)
   addExtension({ Class: Set, type: ext.Set, write: (s: Set<unknown>) => Array.from(s), read: (items: unknown) => new Set(asArray(items, "set")) } as never)
@@ -127,7 +119,7 @@ const register = () => {
     const [module, name, args, state, items, entries] = asArray(u, "object")
     return new PyObject(String(module), String(name), args, state, items as Array<unknown> | null, entries as Array<[unknown, unknown]> | null)
   } } as never)
-  addExtension({ Class: Error, type: ext.Error, write: (e: Error) => ErrorRegistry.toWire(e), read: (u: unknown) => ErrorRegistry.fromWire(u as WireError) } as never)
+  addExtension({ Class: Error, type: ext.Error, write: (e: Error) => toWire(e), read: (u: unknown) => fromWire(u as WireError) } as never)
 }
 register()
 
@@ -137,15 +129,16 @@ register()
  *
  * @since 0.1.0
  */
-export const registerTokenCarrier = <C extends abstract new(...args: any) => any>(
-  Class: C,
-  toToken: (instance: InstanceType<C>) => Token
-): void => {
-  TokenCarrier.register(Class, toToken)
-  addExtension({ Class, write: toToken } as never)
+export const registerTokenCarrier = <C extends abstract new(...args: any) => TokenCarrier>(Class: C): void => {
+  addExtension({ Class, write: (carrier: TokenCarrier) => carrier[carriedToken]() } as never)
 }
 
-const packr = new Packr({
+// Where an encode's tokens go, on the encoder itself (msgpackr gives extensions the encoder as `this`).
+interface TokenSink {
+  tokens: Array<Token> | undefined
+}
+
+const packr: Packr & TokenSink = new Packr({
   useRecords: true,
   structuredClone: false,
   useBigIntExtension: true,
@@ -154,7 +147,7 @@ const packr = new Packr({
   writeFunction: (f: Function) => {
     throw new Error(`cannot encode function ${f.name || "<anonymous>"}`)
   }
-} as never)
+} as never) as Packr & TokenSink
 const unpackr = new Unpackr({ useRecords: true, mapsAsObjects: false, structuredClone: false, int64AsType: "auto" } as never)
 
 /**
@@ -163,11 +156,11 @@ const unpackr = new Unpackr({ useRecords: true, mapsAsObjects: false, structured
  * @since 0.1.0
  */
 export const encodeValue = (value: unknown, tokens?: Array<Token>): Uint8Array => {
-  collect = tokens
+  packr.tokens = tokens
   try {
     return packr.pack(value)
   } finally {
-    collect = undefined
+    packr.tokens = undefined
   }
 }
 
@@ -178,14 +171,10 @@ export const encodeValue = (value: unknown, tokens?: Array<Token>): Uint8Array =
  * @since 0.1.0
  */
 export const decodeValue = (bytes: Uint8Array, tokens?: Array<Token>): unknown => {
-  decodes++
-  // Before msgpackr, which would allocate whatever a header claims.
-  const malformed = checkBounds(bytes)
-  if (malformed !== undefined) throw new Error(`malformed MessagePack: ${malformed}`)
-  collect = tokens
-  try {
-    return unpackr.unpack(bytes)
-  } finally {
-    collect = undefined
-  }
+  // Before msgpackr, which would allocate whatever a header claims; it also says whether tokens are in it.
+  const scanned = scanBounds(bytes, ext.Token)
+  if (typeof scanned === "string") throw new Error(`malformed MessagePack: ${scanned}`)
+  const value = unpackr.unpack(bytes)
+  if (tokens !== undefined && scanned > 0) tokenOccurrences(value, tokens)
+  return value
 }

@@ -6,28 +6,14 @@
  *
  * @since 0.1.0
  */
-import { Data, Result, Schema } from "effect"
+import { Result, Schema } from "effect"
 import type { Token } from "../domain/Token.ts"
 import { ByteArray } from "../domain/values/PyObjects.ts"
 import * as M from "./Messages.ts"
 import { decodeValue, encodeValue } from "./ValueCodec.ts"
-import { registerProtocolError } from "./WireErrors.ts"
+import { ProtocolError } from "./ProtocolError.ts"
 
-/**
- * A frame that is not a valid message of the dialect it claims.
- *
- * @category errors
- * @since 0.1.0
- */
-export class ProtocolError extends Data.TaggedError("ProtocolError")<{
-  readonly reason: string
-}> {
-  override get message(): string {
-    return `protocol error: ${this.reason}`
-  }
-}
-
-registerProtocolError(ProtocolError)
+export { ProtocolError } from "./ProtocolError.ts"
 
 interface Kind {
   readonly code: number

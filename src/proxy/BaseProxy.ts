@@ -11,11 +11,12 @@
 import type { Effect } from "effect"
 import type { CallError } from "../domain/ManagerErrors.ts"
 import type { Token } from "../domain/Token.ts"
+import { carriedToken, type TokenCarrier } from "../domain/TokenCarrier.ts"
 import { registerTokenCarrier } from "../protocol/ValueCodec.ts"
 import type { CallOptions, Proxy, ProxyCore } from "../domain/ProxyCore.ts"
 
 /** The base of every proxy: its token, typeid, exposed methods, `callMethod`, `getValue` and release. @category proxies @since 0.1.0 */
-export class BaseProxy implements Proxy {
+export class BaseProxy implements Proxy, TokenCarrier {
   /** @internal */
   readonly core: ProxyCore
 
@@ -74,13 +75,18 @@ export class BaseProxy implements Proxy {
     return this.core.call(method, args) as Effect.Effect<A, E | CallError>
   }
 
+  /** A proxy inside a value travels as its token. */
+  [carriedToken](): Token {
+    return this.core.token
+  }
+
   toString(): string {
     return `<${this.constructor.name} ${this.typeid} ${this.token.id}${this.isReleased ? " released" : ""}>`
   }
 }
 
 // A proxy inside a value (an argument, or stored in a shared container) travels as its token.
-registerTokenCarrier(BaseProxy, (p) => p.token)
+registerTokenCarrier(BaseProxy)
 
 /** Whether a value is a proxy. @category guards @since 0.1.0 */
 export const isProxy = (u: unknown): u is BaseProxy => u instanceof BaseProxy

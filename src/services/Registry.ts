@@ -11,6 +11,7 @@
 import type { Effect } from "effect"
 import { Context, Layer } from "effect"
 import { publicMethods } from "../domain/Referent.ts"
+import type { ErrorClass } from "../protocol/WireErrors.ts"
 import type { ProxyCore } from "../domain/ProxyCore.ts"
 
 /**
@@ -51,6 +52,12 @@ export interface TypeDef<Id extends string = string, Args extends ReadonlyArray<
   readonly pythonProxy?: string | undefined
   /** Whether the manager offers a create method for it (default true). */
   readonly createMethod?: boolean | undefined
+  /**
+   * The tagged error classes its methods fail with: a client that knows the
+   * type rebuilds them as instances of these classes (`instanceof` works),
+   * where otherwise they arrive as errors that carry only the same tag.
+   */
+  readonly errors?: ReadonlyArray<ErrorClass> | undefined
   /** Builds the client's proxy (default: an AutoProxy over the exposed methods). */
   readonly makeProxy?: ((core: ProxyCore) => P) | undefined
 }
@@ -60,8 +67,17 @@ export type ProxyOf<D> = D extends TypeDef<any, any, infer P> ? P : never
 /** The create arguments of a TypeDef. @category type-level @since 0.1.0 */
 export type ArgsOf<D> = D extends TypeDef<any, infer A, any> ? A : never
 
-const exposedByClass = new WeakMap<object, ReadonlySet<string>>()
-const exposedByDef = new WeakMap<TypeDef, ReadonlySet<string>>()
+/**
+ * Where the exposed sets a registry has worked out are kept: the same set
+ * for every object of a TypeDef with a declared list, or of a class.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ExposedCache {
+  readonly byDef: WeakMap<TypeDef, ReadonlySet<string>>
+  readonly byClass: WeakMap<object, ReadonlySet<string>>
+}
 
 /**
  * The methods a referent exposes under a TypeDef: the declared list, or its
@@ -70,22 +86,26 @@ const exposedByDef = new WeakMap<TypeDef, ReadonlySet<string>>()
  * @category utils
  * @since 0.1.0
  */
-export const exposedOf = (def: TypeDef, referent: object): ReadonlySet<string> => {
+export const exposedOf = (
+  def: TypeDef,
+  referent: object,
+  cache: ExposedCache = { byDef: new WeakMap(), byClass: new WeakMap() }
+): ReadonlySet<string> => {
   if (def.exposed !== undefined) {
-    let set = exposedByDef.get(def)
+    let set = cache.byDef.get(def)
     if (set === undefined) {
       set = new Set([...def.exposed, ...Object.keys(def.methodToTypeid ?? {})])
-      exposedByDef.set(def, set)
+      cache.byDef.set(def, set)
     }
     return set
   }
   const proto = Object.getPrototypeOf(referent) ?? referent
-  let set = exposedByClass.get(proto)
+  let set = cache.byClass.get(proto)
   if (set === undefined) {
     set = new Set([...publicMethods(referent), ...Object.keys(def.methodToTypeid ?? {})])
     // Instances with their own function fields differ from their class; only cache what the class decides.
     if (Object.getOwnPropertyNames(referent).every((n) => typeof (referent as Record<string, unknown>)[n] !== "function")) {
-      exposedByClass.set(proto, set)
+      cache.byClass.set(proto, set)
     }
   }
   return set
@@ -133,6 +153,7 @@ export const define = <
     readonly methodParameters?: Readonly<Record<string, ReadonlyArray<string>>> | undefined
     readonly undo?: Readonly<Record<string, string | null>> | undefined
     readonly createMethod?: boolean | undefined
+    readonly errors?: ReadonlyArray<ErrorClass> | undefined
   }
 ): TypeDef<Id, Args, AutoProxyOf<Pick<R, Exposed>>> => ({ typeid, ...options })
 
@@ -174,6 +195,10 @@ import type { AutoProxyOf } from "../domain/ProxyCore.ts"
 export class Registry extends Context.Service<Registry, {
   readonly get: (typeid: string) => TypeDef | undefined
   readonly types: ReadonlyArray<TypeDef>
+  /** The error class the types declare for a tag. */
+  readonly errorClass: (tag: string) => ErrorClass | undefined
+  /** The methods a referent of a type exposes, worked out once per TypeDef or class. */
+  readonly exposedOf: (def: TypeDef, referent: object) => ReadonlySet<string>
 }>()("effect-managers/Registry") {}
 
 /**
@@ -186,7 +211,21 @@ export class Registry extends Context.Service<Registry, {
 export const make = (types: Iterable<TypeDef>): Registry["Service"] => {
   const byId = new Map<string, TypeDef>()
   for (const t of types) byId.set(t.typeid, t)
-  return { get: (typeid) => byId.get(typeid), types: [...byId.values()] }
+  const errors = new Map<string, ErrorClass>()
+  for (const t of byId.values()) {
+    for (const cls of t.errors ?? []) {
+      // A tagged error class's tag is on its instances: make one with no fields to read it.
+      const tag = (new cls({}) as { _tag?: unknown })._tag
+      if (typeof tag === "string") errors.set(tag, cls)
+    }
+  }
+  const cache: ExposedCache = { byDef: new WeakMap(), byClass: new WeakMap() }
+  return {
+    get: (typeid) => byId.get(typeid),
+    types: [...byId.values()],
+    errorClass: (tag) => errors.get(tag),
+    exposedOf: (def, referent) => exposedOf(def, referent, cache)
+  }
 }
 
 /** The Registry service holding `types`. @category layers @since 0.1.0 */

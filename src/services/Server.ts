@@ -97,6 +97,8 @@ export interface ServerStats {
   readonly sessions: number
   /** Connections accepted since the server started. */
   readonly accepted: number
+  /** Frames a dialect has decoded since the server started: none comes before authentication. */
+  readonly decodedFrames: number
   /** Connections closed before they were served, by reason. */
   readonly refused: {
     /** No TLS handshake, challenge answer or first frame within `handshakeTimeout`. */

@@ -8,7 +8,6 @@ import { Data, Effect } from "effect"
 import { ValueError } from "../../src/domain/PythonErrors.ts"
 import { Iterator } from "../../src/domain/types/Iterator.ts"
 import * as SyncManagerTypes from "../../src/layers/SyncManagerTypes.ts"
-import { ErrorRegistry } from "../../src/protocol/WireErrors.ts"
 import { AutoProxy } from "../../src/proxy/AutoProxy.ts"
 import { IteratorProxy } from "../../src/proxy/IteratorProxy.ts"
 import { Manager } from "../../src/proxy/Manager.ts"
@@ -32,7 +31,6 @@ function* baz() {
 }
 
 class Overdrawn extends Data.TaggedError("Overdrawn")<{ readonly balance: number; readonly message: string }> {}
-ErrorRegistry.register(Overdrawn, "Overdrawn")
 
 class Account {
   balance: number
@@ -62,7 +60,7 @@ class Account {
 const Foo = Registry.define("Foo", { create: () => new FooBar() })
 const Bar = Registry.define("Bar", { create: () => new FooBar(), exposed: ["f", "_h"] })
 const Baz = Registry.alias("baz", SyncManagerTypes.types.Iterator, () => new Iterator(baz()))
-const AccountType = Registry.define("Account", { create: (opening: number) => new Account(opening) })
+const AccountType = Registry.define("Account", { create: (opening: number) => new Account(opening), errors: [Overdrawn] })
 const shared = new Account(100)
 const SharedAccount = Registry.alias("shared_account", AccountType, () => shared)
 

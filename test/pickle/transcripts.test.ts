@@ -15,7 +15,7 @@ import { PyDict } from "../../src/domain/values/PyDict.ts"
 import { ByteArray, PyFloat, Slice } from "../../src/domain/values/PyObjects.ts"
 import { FrozenSet, PySet } from "../../src/domain/values/PySet.ts"
 import { Tuple } from "../../src/domain/values/Tuple.ts"
-import { decodePickle, pickleDecodeCount, type ProxyInfo } from "../../src/protocol/pickle/index.ts"
+import { decodePickle, type ProxyInfo } from "../../src/protocol/pickle/index.ts"
 import { exceptionGlobalOf, isPythonError } from "../../src/protocol/pickle/Exceptions.ts"
 import { type Frame, pickleFrames, readTranscript, transcriptDir, transcriptFiles } from "./fixtures.ts"
 
@@ -79,12 +79,10 @@ describe("CPython transcripts", () => {
     expect(transcriptFiles().flatMap(readTranscript).some((f) => !f.afterHandshake && f.payload[0] === 0x80)).toBe(true)
   })
 
-  it("decodes every pickle frame of every capture, counting each decode", () => {
+  it("decodes every pickle frame of every capture", () => {
     const frames = pickleFrames()
     expect(frames.length).toBe(161 * 2 + 2 * 3)
-    const before = pickleDecodeCount()
     for (const f of frames) expect(() => decodeFrame(f), `${f.file} seq ${f.seq}`).not.toThrow()
-    expect(pickleDecodeCount() - before).toBe(frames.length)
   })
 
   for (const file of transcriptFiles()) {

@@ -7,13 +7,11 @@
 import { Data, Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { RemoteError, ValueError } from "../../src/index.ts"
-import { ErrorRegistry } from "../../src/protocol/WireErrors.ts"
 import type { Rejection } from "../../src/promise/index.ts"
 import * as Registry from "../../src/services/Registry.ts"
 import { assertType, sharedManager } from "./support.ts"
 
 class Overdrawn extends Data.TaggedError("Overdrawn")<{ readonly balance: number; readonly message: string }> {}
-ErrorRegistry.register(Overdrawn, "Overdrawn")
 
 class Account {
   balance: number
@@ -41,7 +39,7 @@ class Account {
   }
 }
 
-const AccountType = Registry.define("Account", { create: (opening: number) => new Account(opening) })
+const AccountType = Registry.define("Account", { create: (opening: number) => new Account(opening), errors: [Overdrawn] })
 const shared = new Account(100)
 const SharedAccount = Registry.alias("shared_account", AccountType, () => shared)
 

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs"
 import { afterAll, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { formatAuthkey } from "../../src/cli/Authkey.ts"
+import { formatAuthkey } from "../../src/layers/process/Authkey.ts"
 import * as ManagerClient from "../../src/layers/ManagerClient.ts"
 import * as NodeTransport from "../../src/layers/NodeTransport.ts"
 import * as StartedManager from "../../src/layers/StartedManager.ts"

@@ -10,7 +10,7 @@ import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { expect } from "@effect/vitest"
 import { Deferred, Duration, Effect, Queue } from "effect"
-import { formatAuthkey } from "../../src/cli/Authkey.ts"
+import { formatAuthkey } from "../../src/layers/process/Authkey.ts"
 
 const children = new Set<ChildProcess>()
 

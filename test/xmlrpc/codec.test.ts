@@ -16,8 +16,7 @@ import {
   encodeXmlRpc,
   encodeXmlRpcEffect,
   XmlRpcError,
-  XmlRpcFault,
-  xmlRpcDecodeCount
+  XmlRpcFault
 } from "../../src/protocol/xmlrpc/index.ts"
 import { utf8, xmlRpcErrorOf } from "./support.ts"
 
@@ -184,13 +183,6 @@ describe("decodeXmlRpc", () => {
       "expected exactly one param, got 2"
     )
     expect(decodeXmlRpcDocument(utf8("<params/>"))).toEqual({ _tag: "Params", params: [] })
-  })
-
-  it("counts every decode, failed ones included", () => {
-    const before = xmlRpcDecodeCount()
-    read("<int>1</int>")
-    xmlRpcErrorOf(() => decodeXmlRpc(new Uint8Array([0xff])))
-    expect(xmlRpcDecodeCount()).toBe(before + 2)
   })
 
   it("applies maxDepth and maxElements", () => {

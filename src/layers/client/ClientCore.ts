@@ -16,13 +16,14 @@ import { Effect, Option, Scope } from "effect"
 import { type CallError, CallTimeout, ProxyReleased, RemoteError } from "../../domain/ManagerErrors.ts"
 import type { ObjectInfo } from "../../domain/ObjectInfo.ts"
 import { type CallOptions, CurrentCaller, type ProxyCore } from "../../domain/ProxyCore.ts"
-import { Token } from "../../domain/Token.ts"
+import type { Token } from "../../domain/Token.ts"
 import { replaceTokens } from "../../domain/TokenWalk.ts"
 import { AutoProxy } from "../../proxy/AutoProxy.ts"
 import type { BaseProxy } from "../../proxy/BaseProxy.ts"
 import type { BaseManagerShape } from "../../services/BaseManager.ts"
 import type { Registry } from "../../services/Registry.ts"
 import type { ServerStats } from "../../services/Server.ts"
+import { rebuild } from "../../protocol/WireErrors.ts"
 
 /**
  * A reply, as the core needs it from any dialect.
@@ -135,7 +136,8 @@ export const make = (wire: Wire, options: CoreOptions): ClientCore => {
   const interpret = (reply: WireReply, scope: Scope.Scope | undefined): Effect.Effect<unknown, unknown> => {
     switch (reply._tag) {
       case "Failure":
-        return Effect.fail(reply.error)
+        // A tag the codec did not know may be one of the client's types' own errors.
+        return Effect.fail(rebuild(reply.error, registry.errorClass))
       case "Proxy":
         return Effect.uninterruptible(Effect.flatMap(owner(scope), (s) => adopt(reply.token, reply.exposed, s)))
       case "Return": {
@@ -225,6 +227,3 @@ export const make = (wire: Wire, options: CoreOptions): ClientCore => {
 
 /** A server-side failure the dialect reports as text. @category constructors @since 0.1.0 */
 export const remoteFailure = (text: string): WireReply => ({ _tag: "Failure", error: new RemoteError({ text }) })
-
-/** True when `u` is a token (for wires that pick tokens out of values). @category guards @since 0.1.0 */
-export const isToken = (u: unknown): u is Token => u instanceof Token

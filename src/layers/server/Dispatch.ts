@@ -15,7 +15,7 @@ import { TypeError } from "../../domain/PythonErrors.ts"
 import { type Caller, describe, getValue, wantsCaller } from "../../domain/Referent.ts"
 import { Token } from "../../domain/Token.ts"
 import { Iterator } from "../../domain/types/Iterator.ts"
-import { exposedOf, type Registry, type TypeDef } from "../../services/Registry.ts"
+import type { Registry, TypeDef } from "../../services/Registry.ts"
 import { NewObject } from "../../services/SharedState.ts"
 import type { LocalEntry, Objects } from "./Objects.ts"
 import { fromExit, fromThrown, type Outcome, succeed, traceback, tracebackText } from "../../domain/Outcome.ts"
@@ -88,7 +88,7 @@ const register = (
   if (referent === null || typeof referent !== "object") {
     return Effect.succeed(traceback(tracebackText(`TypeError: ${def.typeid} created a ${typeof referent}, not an object`)))
   }
-  return Effect.flatMap(ctx.objects.register(id, def.typeid, referent, exposedOf(def, referent), session), (entry) => {
+  return Effect.flatMap(ctx.objects.register(id, def.typeid, referent, ctx.registry.exposedOf(def, referent), session), (entry) => {
     const outcome: Outcome = { _tag: "Proxy", token: new Token(def.typeid, ctx.address, entry.id), exposed: [...entry.exposed] }
     return hasTokens ? Effect.as(ctx.objects.updateChildren(entry.id), outcome) : Effect.succeed(outcome)
   })

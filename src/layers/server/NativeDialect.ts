@@ -60,6 +60,7 @@ type Call = Extract<Request, { _tag: "Call" }>
  */
 export const serveNative = (ctx: SessionContext, connection: Connection, first: Uint8Array) =>
   Effect.scoped(Effect.gen(function*() {
+    ctx.frames.decoded++
     const hello = decodeRequest(first)
     if (Result.isFailure(hello) || hello.success._tag !== "Hello") {
       const reason = Result.isFailure(hello) ? hello.failure.reason : `expected Hello, got ${hello.success._tag}`
@@ -202,6 +203,7 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
     let lastFrame = Date.now()
     const onFrame = (frame: Uint8Array) => {
       lastFrame = Date.now()
+      ctx.frames.decoded++
       const tokens: Array<Token> = []
       const decoded = decodeRequest(frame, tokens)
       if (Result.isFailure(decoded)) {

@@ -60,16 +60,9 @@ class Entry implements LocalEntry {
   }
 }
 
-// The id of a registered referent, on the referent itself (a WeakMap entry costs more).
+// The id of a registered referent, on the referent itself (a WeakMap entry costs more); a
+// sealed referent's is in its table's WeakMap.
 const objectId: unique symbol = Symbol("effect-managers/objectId") as never
-const idsOfSealed = new WeakMap<object, string>()
-const idOf = (referent: object): string | undefined =>
-  (referent as { [objectId]?: string })[objectId] ?? idsOfSealed.get(referent)
-const setId = (referent: object, id: string | undefined): void => {
-  if (Object.isExtensible(referent)) (referent as { [objectId]?: string | undefined })[objectId] = id
-  else if (id === undefined) idsOfSealed.delete(referent)
-  else idsOfSealed.set(referent, id)
-}
 
 const describeReferent = (referent: object) => {
   const hook = (referent as { [describe]?: () => unknown })[describe]
@@ -84,6 +77,7 @@ const describeReferent = (referent: object) => {
 /** @category models @since 0.1.0 */
 export class Objects {
   private readonly entries = new Map<string, Entry>()
+  private readonly idsOfSealed = new WeakMap<object, string>()
   private readonly store: RefcountStoreShape
   private readonly address: string
 
@@ -109,12 +103,12 @@ export class Objects {
    */
   register(id: string, typeid: string, referent: object, exposed: ReadonlySet<string>, session: string): Effect.Effect<LocalEntry> {
     return Effect.suspend(() => {
-      const known = idOf(referent)
+      const known = this.idOf(referent)
       const existing = known === undefined ? undefined : this.entries.get(known)
       if (existing !== undefined) return Effect.as(Effect.orDie(this.store.incref(existing.id, session)), existing)
       const entry = new Entry(id, typeid, referent, exposed)
       this.entries.set(id, entry)
-      setId(referent, id)
+      this.setId(referent, id)
       return Effect.as(this.store.create(id, typeid, session), entry)
     })
   }
@@ -179,13 +173,23 @@ export class Objects {
     return Effect.flatMap(this.store.clear, (ids) => this.dispose(ids))
   }
 
+  private idOf(referent: object): string | undefined {
+    return (referent as { [objectId]?: string })[objectId] ?? this.idsOfSealed.get(referent)
+  }
+
+  private setId(referent: object, id: string | undefined): void {
+    if (Object.isExtensible(referent)) (referent as { [objectId]?: string | undefined })[objectId] = id
+    else if (id === undefined) this.idsOfSealed.delete(referent)
+    else this.idsOfSealed.set(referent, id)
+  }
+
   private dispose(ids: ReadonlyArray<string>): Effect.Effect<void> {
     if (ids.length === 0) return Effect.void
     return Effect.forEach(ids, (id) => {
       const entry = this.entries.get(id)
       if (entry === undefined) return Effect.void
       this.entries.delete(id)
-      setId(entry.referent, undefined)
+      this.setId(entry.referent, undefined)
       entry.stopCalls()
       const hook = (entry.referent as { [dispose]?: () => unknown })[dispose]
       if (hook === undefined) return Effect.void

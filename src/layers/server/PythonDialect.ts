@@ -118,6 +118,7 @@ export const servePython = (
 
     const parse = (bytes: Uint8Array): readonly [unknown, unknown, ReadonlyArray<unknown>, unknown] | string => {
       let request: unknown
+      ctx.frames.decoded++
       try {
         request = codec.decode(bytes)
       } catch (e) {

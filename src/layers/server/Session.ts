@@ -27,6 +27,8 @@ export interface SessionContext extends DispatchContext {
   readonly stats: Effect.Effect<ServerStats>
   /** Where interrupted calls are counted, by what came of them. */
   readonly interrupted: { cancelled: number; undone: number; irreversible: number }
+  /** Where the frames dialects decode are counted. */
+  readonly frames: { decoded: number }
   /** Control calls beyond the manager's own, by name (CPython's SharedMemoryServer's `track_segment`, say). */
   readonly controls: ReadonlyMap<string, ControlCall>
   /** Names this server's connections, for logs and the session of a CPython method connection. */

@@ -134,7 +134,8 @@ export const exceptionGlobalOf = (
   return [full.slice(0, dot), full.slice(dot + 1), Array.isArray(error.args) ? error.args : []]
 }
 
-const states = new WeakMap<object, unknown>()
+// The state travels on the error itself, under a symbol no codec writes as a field.
+const pickledState: unique symbol = Symbol("effect-managers/pickle/exceptionState") as never
 
 /**
  * The `__dict__` a CPython peer pickled with an exception (BUILD state such
@@ -144,7 +145,7 @@ const states = new WeakMap<object, unknown>()
  * @category conversions
  * @since 0.1.0
  */
-export const exceptionState = (error: object): unknown => states.get(error)
+export const exceptionState = (error: object): unknown => (error as { [pickledState]?: unknown })[pickledState]
 
 /**
  * Attaches a `__dict__` to an error so the encoder writes it as BUILD state
@@ -154,5 +155,5 @@ export const exceptionState = (error: object): unknown => states.get(error)
  * @since 0.1.0
  */
 export const setExceptionState = (error: object, state: unknown): void => {
-  states.set(error, state)
+  Object.defineProperty(error, pickledState, { value: state, enumerable: false, configurable: true })
 }

@@ -53,19 +53,10 @@ export interface DecodeOptions {
   readonly onProxy?: (token: Token, info: ProxyInfo) => void
 }
 
-let decodeCount = 0
 
 /** Exception args up to this weight, with no shared containers, get Python's repr in the message. */
 const CHEAP_MESSAGE_WEIGHT = 10_000
 
-/**
- * How many times `decodePickle` has been called in this process. Tests use
- * it to prove that no frame reached the codec before authentication.
- *
- * @category utils
- * @since 0.1.0
- */
-export const pickleDecodeCount = (): number => decodeCount
 
 class Reader extends DecodeStack {
   protocol = 0
@@ -473,7 +464,6 @@ class Reader extends DecodeStack {
  * @since 0.1.0
  */
 export const decodePickle = (bytes: Uint8Array, options?: DecodeOptions): unknown => {
-  decodeCount++
   const reader = new Reader(bytes, options)
   try {
     return reader.run()

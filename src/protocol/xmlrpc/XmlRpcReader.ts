@@ -39,16 +39,7 @@ export type XmlRpcDocument =
   | { readonly _tag: "MethodCall"; readonly methodName: string; readonly params: ReadonlyArray<unknown> }
   | { readonly _tag: "MethodResponse"; readonly params: ReadonlyArray<unknown> }
 
-let decodeCount = 0
 
-/**
- * How many documents have been decoded in this process. Tests use it to prove
- * that no frame reached the codec before authentication.
- *
- * @category utils
- * @since 0.1.0
- */
-export const xmlRpcDecodeCount = (): number => decodeCount
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
 
@@ -251,7 +242,6 @@ const decodeFailure = (e: unknown): XmlRpcError | XmlRpcFault => {
  * @since 0.1.0
  */
 export const decodeXmlRpcDocument = (bytes: Uint8Array, options?: XmlRpcDecodeOptions): XmlRpcDocument => {
-  decodeCount++
   let input: string
   try {
     input = utf8.decode(bytes)

@@ -12,7 +12,6 @@ export {
   decodeXmlRpc,
   decodeXmlRpcDocument,
   decodeXmlRpcEffect,
-  xmlRpcDecodeCount,
   type XmlRpcDecodeOptions,
   type XmlRpcDocument
 } from "./XmlRpcReader.ts"
