@@ -17,6 +17,7 @@ export {
   ConnectionClosed,
   type Connection,
   type Listener,
+  type Medium,
   type TransportOptions
 } from "./services/Transport.ts"
 
@@ -24,6 +25,7 @@ export {
 export * as InProcessManager from "./layers/InProcessManager.ts"
 export * as ManagerClient from "./layers/ManagerClient.ts"
 export * as ServerLive from "./layers/ServerLive.ts"
+export * as MemoryNetwork from "./layers/MemoryNetwork.ts"
 export * as MemoryTransport from "./layers/MemoryTransport.ts"
 export * as FaultyTransport from "./layers/FaultyTransport.ts"
 export * as NodeTransport from "./layers/NodeTransport.ts"

@@ -12,7 +12,9 @@ import { Manager } from "../services/Manager.ts"
 import * as Registry from "../services/Registry.ts"
 import { Server } from "../services/Server.ts"
 import type { ServerOptions } from "../services/Server.ts"
+import { Transport } from "../services/Transport.ts"
 import * as ManagerClient from "./ManagerClient.ts"
+import * as MemoryNetwork from "./MemoryNetwork.ts"
 import * as MemoryRefcountStore from "./MemoryRefcountStore.ts"
 import * as MemoryTransport from "./MemoryTransport.ts"
 import * as ServerLive from "./ServerLive.ts"
@@ -28,7 +30,9 @@ export interface InProcessOptions extends Partial<Omit<ServerOptions, "address" 
 }
 
 /**
- * A Manager (and its Server) in this process.
+ * A Manager (and its Server) in this process, on a `MemoryNetwork` of its
+ * own, which the layer provides too: a client built with
+ * `Transport.layer(MemoryTransport.medium)` on it reaches the server.
  *
  * @example
  * ```ts
@@ -44,7 +48,7 @@ export interface InProcessOptions extends Partial<Omit<ServerOptions, "address" 
  * ```
  * @since 0.1.0
  */
-export const layer = (options: InProcessOptions = {}): Layer.Layer<Manager | Server> => {
+export const layer = (options: InProcessOptions = {}): Layer.Layer<Manager | Server | MemoryNetwork.MemoryNetwork> => {
   const types = [...SyncManagerTypes.all, ...(options.types ?? [])]
   const authkey = options.authkey ?? randomBytes(32)
   const address = options.address ?? `memory:manager-${randomBytes(6).toString("hex")}`
@@ -56,7 +60,8 @@ export const layer = (options: InProcessOptions = {}): Layer.Layer<Manager | Ser
   return Layer.effectContext(
     Effect.map(both, ({ manager, server }) => Context.make(Manager, manager).pipe(Context.add(Server, server)))
   ).pipe(
-    Layer.provide(Layer.mergeAll(MemoryTransport.layer, MemoryRefcountStore.layer, Registry.layer(types))),
+    Layer.provide(Layer.mergeAll(Transport.layer(MemoryTransport.medium), MemoryRefcountStore.layer, Registry.layer(types))),
+    Layer.provideMerge(Layer.fresh(MemoryNetwork.layer)),
     // Nothing in one process can refuse the connection but a bug.
     Layer.orDie
   )

@@ -1,15 +1,12 @@
 /**
- * The Transport over Unix sockets and TCP (with optional TLS), for managers
- * and clients in different processes and on different machines.
+ * The medium of Unix sockets and TCP (with optional TLS), for managers and
+ * clients in different processes and on different machines.
  *
  * Listening goes through Effect's `SocketServer` (@effect/platform-node), which
  * owns the listener's lifecycle; each accepted connection's `net.Socket` then
  * feeds our framing directly, as does the client's, so that a round trip costs
  * no more than the bytes need. TCP_NODELAY is on everywhere: a request is one
  * write, and Nagle would hold it for the peer's delayed ACK.
- *
- * `memory:` addresses are served by the in-memory transport, so tokens of
- * in-process managers work here too.
  *
  * @since 0.1.0
  */
@@ -21,17 +18,10 @@ import * as NodeSocketServer from "@effect/platform-node/NodeSocketServer"
 import { Effect, Layer, Option, Queue, type Scope } from "effect"
 import type { SocketServer } from "effect/socket/SocketServer"
 import { type Address, parseAddress, tcpAddress } from "../domain/Address.ts"
-import {
-  type Connection,
-  type Listener,
-  Transport,
-  TransportError,
-  type TransportOptions
-} from "../services/Transport.ts"
+import { type Connection, type Listener, type Medium, Transport, TransportError, type TransportOptions } from "../services/Transport.ts"
 import { type ByteSink, makeFramedConnection } from "./FramedConnection.ts"
+import * as MemoryNetwork from "./MemoryNetwork.ts"
 import * as MemoryTransport from "./MemoryTransport.ts"
-
-let nextPeer = 0
 
 /** How long a closed socket may wait for its peer to take what was written to it. */
 const lingerMillis = 2_000
@@ -43,6 +33,7 @@ const flushEvery = 8
  * A framed connection over a connected `net.Socket`; `tlsHandshake` when it
  * is a TLS socket we serve whose handshake is still to come.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const fromSocket = (
@@ -131,6 +122,7 @@ export const fromSocket = (
  * time instead of 64 KiB, with no allocation per read; the framing copies
  * what it keeps. Large values arrive in a fraction of the calls.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ReadBuffer {
@@ -227,12 +219,13 @@ const listen = (address: string, options: TransportOptions = {}) =>
     const realAddress = bound._tag === "UnixPathAddress"
       ? address
       : tcpAddress(parsed._tag === "tcp" ? parsed.host : "127.0.0.1", bound.port)
+    let peers = 0
     yield* Effect.forkScoped(server.run((_socket) =>
       Effect.gen(function*() {
         const accepted_ = Option.getOrUndefined(yield* Effect.serviceOption(NodeSocket.NetSocket))
         if (accepted_ === undefined) return
         const raw = secureContext === undefined ? accepted_ : new tls.TLSSocket(accepted_, { isServer: true, secureContext })
-        const connection = fromSocket(raw, `${realAddress}#${++nextPeer}`, options, undefined, secureContext !== undefined)
+        const connection = fromSocket(raw, `${realAddress}#${++peers}`, options, undefined, secureContext !== undefined)
         yield* Queue.offer(accepted, connection)
         // The connection belongs to whoever accepted it; this fiber only waits for its end.
         yield* Effect.callback<void>((resume) => {
@@ -279,19 +272,24 @@ const connect = (address: string, options: TransportOptions = {}) =>
     return connection
   })
 
-const make = Effect.gen(function*() {
-  const memory = yield* Effect.provide(Transport, MemoryTransport.layer)
-  return Transport.of({
-    schemes: ["unix", "tcp", "memory"],
-    listen: (address, options) => address.startsWith("memory:") ? memory.listen(address, options) : listen(address, options),
-    connect: (address, options) => address.startsWith("memory:") ? memory.connect(address, options) : connect(address, options)
-  })
-})
-
 /**
- * The socket Transport: `unix:`, `tcp:` (TLS when options give certificates)
- * and `memory:` addresses.
+ * The medium of `unix:` and `tcp:` addresses (TLS when the options give
+ * certificates), for `Transport.layer(...)`.
  *
+ * @category constructors
  * @since 0.1.0
  */
-export const layer: Layer.Layer<Transport> = Layer.effect(Transport, make)
+export const medium: Effect.Effect<Medium> = Effect.succeed({ schemes: ["unix", "tcp"], listen, connect })
+
+/**
+ * The socket Transport: `unix:`, `tcp:` and `memory:` addresses. Its
+ * `memory:` listeners are on a network of its own; to share one with other
+ * transports, build `Transport.layer(NodeTransport.medium, MemoryTransport.medium)`
+ * on one `MemoryNetwork.layer`.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<Transport> = Transport.layer(medium, MemoryTransport.medium).pipe(
+  Layer.provide(Layer.fresh(MemoryNetwork.layer))
+)
