@@ -8,7 +8,7 @@
  */
 import { createInterface } from "node:readline"
 import { Effect } from "effect"
-import { parseAuthkey } from "../src/cli/Authkey.ts"
+import { parseAuthkey } from "../src/layers/process/Authkey.ts"
 import { Token } from "../src/domain/Token.ts"
 import * as ManagerClient from "../src/layers/ManagerClient.ts"
 import * as NodeTransport from "../src/layers/NodeTransport.ts"

@@ -20,6 +20,7 @@ export {
   ConnectionClosed,
   type Connection,
   type Listener,
+  type Medium,
   type TransportOptions
 } from "./services/Transport.ts"
 
@@ -28,9 +29,11 @@ export * as InProcessManager from "./layers/InProcessManager.ts"
 export * as ManagerClient from "./layers/ManagerClient.ts"
 export * as PythonManagerClient from "./layers/PythonManagerClient.ts"
 export * as ServerLive from "./layers/ServerLive.ts"
+export * as MemoryNetwork from "./layers/MemoryNetwork.ts"
 export * as MemoryTransport from "./layers/MemoryTransport.ts"
 export * as FaultyTransport from "./layers/FaultyTransport.ts"
 export * as NodeTransport from "./layers/NodeTransport.ts"
+export * as SocketConnection from "./layers/SocketConnection.ts"
 export * as StartedManager from "./layers/StartedManager.ts"
 export * as MemoryRefcountStore from "./layers/MemoryRefcountStore.ts"
 export * as MemorySharedState from "./layers/memory/MemorySharedState.ts"

@@ -15,8 +15,10 @@ import type { SharedState } from "../services/SharedState.ts"
 import * as Registry from "../services/Registry.ts"
 import { Server } from "../services/Server.ts"
 import type { ServerOptions } from "../services/Server.ts"
+import { Transport } from "../services/Transport.ts"
 import * as ManagerClient from "./ManagerClient.ts"
 import * as MemoryBackend from "./memory/MemoryBackend.ts"
+import * as MemoryNetwork from "./MemoryNetwork.ts"
 import * as MemoryTransport from "./MemoryTransport.ts"
 import * as ServerLive from "./ServerLive.ts"
 import * as SyncManagerTypes from "./SyncManagerTypes.ts"
@@ -33,7 +35,9 @@ export interface InProcessOptions<E = never> extends Partial<Omit<ServerOptions,
 }
 
 /**
- * A Manager (and its Server) in this process.
+ * A Manager (and its Server) in this process, on a `MemoryNetwork` of its
+ * own, which the layer provides too: a client built with
+ * `Transport.layer(MemoryTransport.medium)` on it reaches the server.
  *
  * @example
  * ```ts
@@ -50,7 +54,9 @@ export interface InProcessOptions<E = never> extends Partial<Omit<ServerOptions,
  * @category layers
  * @since 0.1.0
  */
-export const layer = <E = never>(options: InProcessOptions<E> = {}): Layer.Layer<Manager | BaseManager | Server, E> => {
+export const layer = <E = never>(
+  options: InProcessOptions<E> = {}
+): Layer.Layer<Manager | BaseManager | Server | MemoryNetwork.MemoryNetwork, E> => {
   const types = [...SyncManagerTypes.all, ...(options.types ?? [])]
   const authkey = options.authkey ?? randomBytes(32)
   const address = options.address ?? `memory:manager-${randomBytes(6).toString("hex")}`
@@ -65,6 +71,11 @@ export const layer = <E = never>(options: InProcessOptions<E> = {}): Layer.Layer
   ).pipe(
     // Nothing in one process can refuse the connection but a bug.
     Layer.orDie,
-    Layer.provide(Layer.mergeAll(MemoryTransport.layer, options.backend ?? MemoryBackend.layer as Layer.Layer<RefcountStore | SharedState, E>, Registry.layer(types)))
+    Layer.provide(Layer.mergeAll(
+      Transport.layer(MemoryTransport.medium),
+      options.backend ?? MemoryBackend.layer as Layer.Layer<RefcountStore | SharedState, E>,
+      Registry.layer(types)
+    )),
+    Layer.provideMerge(Layer.fresh(MemoryNetwork.layer))
   )
 }

@@ -1,15 +1,19 @@
 /**
- * The in-memory Transport: listeners and connections inside one process,
+ * The in-memory medium: listeners and connections inside one process,
  * joined by byte pipes that go through the same framing as the sockets.
  * Writes are delivered on a later microtask, in order and coalesced, as a
- * socket would deliver them. Addresses (`memory:name`) are shared by the
- * whole process.
+ * socket would deliver them. Addresses (`memory:name`) live on a
+ * {@link MemoryNetwork}: connections reach the listeners of theirs only.
+ *
+ * Each end frames with its own side's options, as sockets do: the server end
+ * with the listener's `maxFrameSize`, the client end with the connection's.
  *
  * @since 0.1.0
  */
 import { Effect, Layer, Queue } from "effect"
-import { type Connection, type Listener, Transport, TransportError, type TransportOptions } from "../services/Transport.ts"
+import { type Connection, type Listener, type Medium, Transport, TransportError, type TransportOptions } from "../services/Transport.ts"
 import { type ByteSink, makeFramedConnection } from "./FramedConnection.ts"
+import * as MemoryNetwork from "./MemoryNetwork.ts"
 
 /**
  * How one direction of an in-memory connection carries its bytes, for fault
@@ -32,7 +36,13 @@ export interface PipeFaults {
   readonly silenced?: (() => boolean) | undefined
 }
 
-/** Faults for each new connection: by its number and the direction of the pipe. @category models @since 0.1.0 */
+/**
+ * Faults for each new connection: by its number on the network and the
+ * direction of the pipe.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type Faults = (connection: number, direction: "toServer" | "toClient") => PipeFaults
 
 interface Pipe {
@@ -77,9 +87,10 @@ const deliverDelayed = (pipe: Pipe) => {
   }, pipe.faults.delayMillis!())
 }
 
+// Side 0 is the client end, side 1 the server end; each frames with its own options.
 const makePair = (
   peers: readonly [string, string],
-  options: TransportOptions,
+  options: readonly [TransportOptions, TransportOptions],
   faults: readonly [PipeFaults, PipeFaults]
 ): readonly [Connection, Connection] => {
   const end = () => {
@@ -129,73 +140,71 @@ const makePair = (
       end,
       pause: () => {},
       resume: () => {}
-    }, options)
+    }, options[i])
     pipes[i].sink = sink
     return connection
   }
   return [side(0), side(1)]
 }
 
-// One namespace per process, as the network is one namespace per host: any
-// in-memory client can reach any in-memory listener by its address.
-const listeners = new Map<string, Queue.Queue<Connection>>()
-let nextPeer = 0
+const parse = (address: string) =>
+  address.startsWith("memory:") && address.length > "memory:".length
+    ? Effect.succeed(address)
+    : Effect.fail(new TransportError({ reason: "address", address }))
 
 /**
- * An in-memory Transport whose connections suffer the given faults.
+ * The in-memory medium on the network in the context, its connections
+ * suffering the given faults (none by default).
  *
  * @category constructors
  * @since 0.1.0
  */
-export const make = (faults?: Faults) => Effect.sync(() => {
-  const parse = (address: string) =>
-    address.startsWith("memory:") && address.length > "memory:".length
-      ? Effect.succeed(address)
-      : Effect.fail(new TransportError({ reason: "address", address }))
-
-  return Transport.of({
+export const make = (faults?: Faults): Effect.Effect<Medium, never, MemoryNetwork.MemoryNetwork> =>
+  MemoryNetwork.MemoryNetwork.useSync((network): Medium => ({
     schemes: ["memory"],
     listen: (address, options = {}) =>
       Effect.gen(function*() {
         const name = yield* parse(address)
-        if (listeners.has(name)) {
-          return yield* new TransportError({ reason: "listen", address, cause: new Error("address in use") })
-        }
-        const accepted = yield* Queue.unbounded<Connection>()
-        listeners.set(name, accepted)
-        yield* Effect.addFinalizer(() =>
-          Effect.sync(() => {
-            listeners.delete(name)
-          }).pipe(Effect.andThen(Queue.shutdown(accepted)))
-        )
+        const accepted = yield* network.bind(name, options)
         const listener: Listener = { address: name, accept: Queue.take(accepted).pipe(Effect.orDie) }
-        void options
         return listener
       }),
     connect: (address, options = {}) =>
       Effect.gen(function*() {
         const name = yield* parse(address)
-        const accepted = listeners.get(name)
-        if (accepted === undefined) {
-          return yield* new TransportError({ reason: "connect", address, cause: new Error("no listener") })
-        }
-        const id = ++nextPeer
+        const bound = network.lookup(name)
+        const noListener = new TransportError({ reason: "connect", address, cause: new Error("no listener") })
+        if (bound === undefined) return yield* noListener
+        const id = network.nextConnection()
         const plan: readonly [PipeFaults, PipeFaults] = faults === undefined
           ? [{}, {}]
           : [faults(id, "toClient"), faults(id, "toServer")]
-        const [client, server] = makePair([`${name}#server`, `${name}#client-${id}`], options, plan)
-        yield* Queue.offer(accepted, server)
+        const [client, server] = makePair([`${name}#server`, `${name}#client-${id}`], [options, bound.options], plan)
+        if (!(yield* bound.offer(server))) {
+          yield* client.abort
+          return yield* noListener
+        }
         yield* Effect.addFinalizer(() => client.close)
         return client
       })
-  })
-})
+  }))
 
 /**
- * The in-memory Transport, for a manager and its clients in one process, and
- * for tests.
+ * The in-memory medium on the network in the context: combine it with
+ * others in `Transport.layer(...)`.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const medium: Effect.Effect<Medium, never, MemoryNetwork.MemoryNetwork> = make()
+
+/**
+ * The in-memory Transport (`memory:` addresses only), on a network of its
+ * own, for a manager and its clients in one process, and for tests. To reach
+ * its listeners from a separately built Transport (a FaultyTransport, say),
+ * build both on one `MemoryNetwork.layer` instead.
  *
  * @category layers
  * @since 0.1.0
  */
-export const layer: Layer.Layer<Transport> = Layer.effect(Transport, make())
+export const layer: Layer.Layer<Transport> = Transport.layer(medium).pipe(Layer.provide(Layer.fresh(MemoryNetwork.layer)))

@@ -1,15 +1,15 @@
 /**
- * The Transport over Unix sockets and TCP (with optional TLS), for managers
- * and clients in different processes and on different machines.
+ * The medium of Unix sockets and TCP (with optional TLS), for managers and
+ * clients in different processes and on different machines.
  *
- * Listening goes through Effect's `SocketServer` (@effect/platform-node), which
- * owns the listener's lifecycle; each accepted connection's `net.Socket` then
- * feeds our framing directly, as does the client's, so that a round trip costs
- * no more than the bytes need. TCP_NODELAY is on everywhere: a request is one
- * write, and Nagle would hold it for the peer's delayed ACK.
- *
- * `memory:` addresses are served by the in-memory transport, so tokens of
- * in-process managers work here too.
+ * Listening goes through Effect's `SocketServer` (@effect/platform-node),
+ * which owns the listener's lifecycle, served as a Listener by
+ * `SocketConnection.fromServer`. Each accepted socket whose `net.Socket` the
+ * server provides (`NodeSocket.NetSocket`) feeds our framing directly, as
+ * does the client's, so that a round trip costs no more than the bytes need;
+ * any other socket goes through the generic adapter. TCP_NODELAY is on
+ * everywhere: a request is one write, and Nagle would hold it for the peer's
+ * delayed ACK.
  *
  * @since 0.1.0
  */
@@ -18,20 +18,15 @@ import * as net from "node:net"
 import * as tls from "node:tls"
 import * as NodeSocket from "@effect/platform-node/NodeSocket"
 import * as NodeSocketServer from "@effect/platform-node/NodeSocketServer"
-import { Effect, Layer, Option, Queue, type Scope } from "effect"
+import { Effect, Layer, Option, type Scope } from "effect"
+import type * as Socket from "effect/socket/Socket"
 import type { SocketServer } from "effect/socket/SocketServer"
 import { type Address, parseAddress, tcpAddress } from "../domain/Address.ts"
-import {
-  type Connection,
-  type Listener,
-  Transport,
-  TransportError,
-  type TransportOptions
-} from "../services/Transport.ts"
+import { type Connection, type Medium, Transport, TransportError, type TransportOptions } from "../services/Transport.ts"
 import { type ByteSink, makeFramedConnection } from "./FramedConnection.ts"
+import * as MemoryNetwork from "./MemoryNetwork.ts"
 import * as MemoryTransport from "./MemoryTransport.ts"
-
-let nextPeer = 0
+import * as SocketConnection from "./SocketConnection.ts"
 
 /** How long a closed socket may wait for its peer to take what was written to it. */
 const lingerMillis = 2_000
@@ -217,6 +212,36 @@ const secureContextOf = (options: TransportOptions): tls.SecureContext | undefin
     ? tls.createSecureContext({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) })
     : undefined
 
+/**
+ * How this medium's listeners make each accepted socket a connection, for
+ * `SocketConnection.fromServer`: the fast path when the server provides the
+ * socket's `net.Socket` (`NodeSocket.NetSocket`, wrapped in TLS when a
+ * secure context is given), the generic adapter for any other socket (a
+ * WebSocket, say), so that no connection is ever dropped.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const accept = (options: TransportOptions = {}, secureContext?: tls.SecureContext) =>
+(socket: Socket.Socket, peer: string): Effect.Effect<SocketConnection.Accepted, Socket.SocketError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const accepted = Option.getOrUndefined(yield* Effect.serviceOption(NodeSocket.NetSocket))
+    if (accepted === undefined) {
+      // Our TLS wraps a net.Socket; a server that gives none cannot be served securely.
+      if (secureContext !== undefined) return yield* Effect.die(new Error(`TLS on ${peer} needs a node:net socket`))
+      return yield* SocketConnection.accept(socket, { peer, maxFrameSize: options.maxFrameSize })
+    }
+    const raw = secureContext === undefined ? accepted : new tls.TLSSocket(accepted, { isServer: true, secureContext })
+    const result: SocketConnection.Accepted = {
+      connection: fromSocket(raw, peer, options, undefined, secureContext !== undefined),
+      ended: Effect.callback<void>((resume) => {
+        if (raw.destroyed) return resume(Effect.void)
+        raw.once("close", () => resume(Effect.void))
+      })
+    }
+    return result
+  })
+
 const listen = (address: string, options: TransportOptions = {}) =>
   Effect.gen(function*() {
     const parsed = yield* parse(address)
@@ -224,27 +249,15 @@ const listen = (address: string, options: TransportOptions = {}) =>
       ? yield* Effect.try({ try: () => secureContextOf(options), catch: (cause) => new TransportError({ reason: "listen", address, cause }) })
       : undefined
     const server = yield* bind(address, parsed)
-    const accepted = yield* Queue.unbounded<Connection>()
     const bound = server.address
     const realAddress = bound._tag === "UnixPathAddress"
       ? address
       : tcpAddress(parsed._tag === "tcp" ? parsed.host : "127.0.0.1", bound.port)
-    yield* Effect.forkScoped(server.run((_socket) =>
-      Effect.gen(function*() {
-        const accepted_ = Option.getOrUndefined(yield* Effect.serviceOption(NodeSocket.NetSocket))
-        if (accepted_ === undefined) return
-        const raw = secureContext === undefined ? accepted_ : new tls.TLSSocket(accepted_, { isServer: true, secureContext })
-        const connection = fromSocket(raw, `${realAddress}#${++nextPeer}`, options, undefined, secureContext !== undefined)
-        yield* Queue.offer(accepted, connection)
-        // The connection belongs to whoever accepted it; this fiber only waits for its end.
-        yield* Effect.callback<void>((resume) => {
-          if (raw.destroyed) return resume(Effect.void)
-          raw.once("close", () => resume(Effect.void))
-        })
-      })
-    ))
-    const listener: Listener = { address: realAddress, accept: Queue.take(accepted).pipe(Effect.orDie) }
-    return listener
+    return yield* SocketConnection.fromServer(server, {
+      address: realAddress,
+      maxFrameSize: options.maxFrameSize,
+      accept: accept(options, secureContext)
+    })
   })
 
 const connect = (address: string, options: TransportOptions = {}) =>
@@ -281,20 +294,24 @@ const connect = (address: string, options: TransportOptions = {}) =>
     return connection
   })
 
-const make = Effect.gen(function*() {
-  const memory = yield* Effect.provide(Transport, MemoryTransport.layer)
-  return Transport.of({
-    schemes: ["unix", "tcp", "memory"],
-    listen: (address, options) => address.startsWith("memory:") ? memory.listen(address, options) : listen(address, options),
-    connect: (address, options) => address.startsWith("memory:") ? memory.connect(address, options) : connect(address, options)
-  })
-})
+/**
+ * The medium of `unix:` and `tcp:` addresses (TLS when the options give
+ * certificates), for `Transport.layer(...)`.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const medium: Effect.Effect<Medium> = Effect.succeed({ schemes: ["unix", "tcp"], listen, connect })
 
 /**
- * The socket Transport: `unix:`, `tcp:` (TLS when options give certificates)
- * and `memory:` addresses.
+ * The socket Transport: `unix:`, `tcp:` and `memory:` addresses. Its
+ * `memory:` listeners are on a network of its own; to share one with other
+ * transports, build `Transport.layer(NodeTransport.medium, MemoryTransport.medium)`
+ * on one `MemoryNetwork.layer`.
  *
  * @category layers
  * @since 0.1.0
  */
-export const layer: Layer.Layer<Transport> = Layer.effect(Transport, make)
+export const layer: Layer.Layer<Transport> = Transport.layer(medium, MemoryTransport.medium).pipe(
+  Layer.provide(Layer.fresh(MemoryNetwork.layer))
+)

@@ -4,13 +4,20 @@
  * prefix). A Transport moves bytes and frames them; it knows nothing of
  * messages, authentication or dialects.
  *
+ * A {@link Medium} adapts one way of moving bytes (Unix sockets and TCP,
+ * memory, any Effect `Socket`) to {@link Connection}s and names the address
+ * schemes it serves. The {@link Transport} service is what code uses: it
+ * routes each address, by the scheme before its first `:`, to the medium
+ * that serves it, so a new medium is added without touching anything else.
+ *
  * Layers: `MemoryTransport` (one process, same framing as the sockets),
- * `NodeTransport` (Unix sockets and TCP, with optional TLS).
+ * `NodeTransport` (Unix sockets and TCP, with optional TLS, and memory),
+ * `FaultyTransport` (memory that misbehaves, for tests), or
+ * `Transport.layer(...mediums)` for any mix.
  *
  * @since 0.1.0
  */
-import type { Effect, Scope } from "effect"
-import { Context, Data } from "effect"
+import { Context, Data, Effect, Layer, type Scope } from "effect"
 import type { FrameError } from "../protocol/Framing.ts"
 
 /**
@@ -47,7 +54,10 @@ export class ConnectionClosed extends Data.TaggedError("ConnectionClosed")<{
 }
 
 /**
- * One end of a connection, carrying frames in order.
+ * One end of a connection, carrying frames in order. Sending is
+ * synchronous and never fails: a connection that has closed drops what is
+ * sent to it, and its reader learns of the close. It has one reader at a
+ * time: `receive` frame by frame (the handshake), then `run` for the rest.
  *
  * @category models
  * @since 0.1.0
@@ -71,7 +81,7 @@ export interface Connection {
    * checked against the connection's cap.
    */
   readonly run: (onFrame: (payload: Uint8Array) => void) => Effect.Effect<void, ConnectionClosed | FrameError>
-  /** Stops reading from the peer (backpressure) until `resume`. */
+  /** Stops reading from the peer (backpressure); pauses nest, each ended by one `resume`. */
   readonly pause: () => void
   readonly resume: () => void
   /** Closes after what was queued has been written (a graceful end). */
@@ -93,7 +103,13 @@ export interface Listener {
   readonly accept: Effect.Effect<Connection>
 }
 
-/** Options shared by listen and connect. @category models @since 0.1.0 */
+/**
+ * Options shared by listen and connect. A listener's `maxFrameSize` caps
+ * what its accepted connections read; a connection's, what the client reads.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface TransportOptions {
   /** The cap on a frame's payload, checked before allocation (default 64 MiB). */
   readonly maxFrameSize?: number | undefined
@@ -107,12 +123,71 @@ export interface TransportOptions {
 }
 
 /**
- * The Transport service: listens on and connects to addresses, giving frame-level connections.
+ * One way of moving frames: it listens on and connects to the addresses of
+ * its `schemes`, and fails with `TransportError({ reason: "address" })` for
+ * an address it cannot use. Each medium is one short module in
+ * `src/layers` (`NodeTransport.medium`, `MemoryTransport.medium`,
+ * `FaultyTransport.medium`); the Transport service has the same shape, so a
+ * routed Transport is a medium too.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Medium {
+  /** The address schemes served (`unix`, `tcp`, `memory`): the part of an address before its first `:`. */
+  readonly schemes: ReadonlyArray<string>
+  /** Binds the address for as long as the scope is open. */
+  readonly listen: (
+    address: string,
+    options?: TransportOptions
+  ) => Effect.Effect<Listener, TransportError, Scope.Scope>
+  /** Connects to the address; the connection closes with the scope, if not before. */
+  readonly connect: (
+    address: string,
+    options?: TransportOptions
+  ) => Effect.Effect<Connection, TransportError, Scope.Scope>
+}
+
+/** The scheme of an address: what comes before its first `:`, or undefined without one. */
+const schemeOf = (address: string): string | undefined => {
+  const colon = address.indexOf(":")
+  return colon > 0 ? address.slice(0, colon) : undefined
+}
+
+/**
+ * A medium that routes each address to the medium serving its scheme.
+ * Two mediums that claim the same scheme are a defect: which one serves it
+ * would otherwise depend on the order they were given in.
+ */
+const route = <E, R>(mediums: ReadonlyArray<Effect.Effect<Medium, E, R>>): Effect.Effect<Medium, E, R> =>
+  Effect.flatMap(Effect.all(mediums), (built) => {
+    const byScheme = new Map<string, Medium>()
+    for (const medium of built) {
+      for (const scheme of medium.schemes) {
+        if (byScheme.has(scheme)) return Effect.die(new Error(`two transport mediums serve the scheme ${scheme}:`))
+        byScheme.set(scheme, medium)
+      }
+    }
+    const serving = (address: string): Effect.Effect<Medium, TransportError> => {
+      const scheme = schemeOf(address)
+      const medium = scheme === undefined ? undefined : byScheme.get(scheme)
+      return medium === undefined ? Effect.fail(new TransportError({ reason: "address", address })) : Effect.succeed(medium)
+    }
+    return Effect.succeed<Medium>({
+      schemes: [...byScheme.keys()],
+      listen: (address, options) => Effect.flatMap(serving(address), (medium) => medium.listen(address, options)),
+      connect: (address, options) => Effect.flatMap(serving(address), (medium) => medium.connect(address, options))
+    })
+  })
+
+/**
+ * The transport that code uses: listen and connect, by address. An address
+ * whose scheme no medium serves fails with `TransportError({ reason: "address" })`.
  *
  * @example
  * ```ts
  * import { Effect } from "effect"
- * import { Transport, MemoryTransport } from "effect-managers"
+ * import { MemoryTransport, NodeTransport, Transport } from "effect-managers"
  *
  * const program = Effect.gen(function*() {
  *   const transport = yield* Transport
@@ -120,19 +195,37 @@ export interface TransportOptions {
  *   const client = yield* transport.connect(listener.address)
  *   client.sendUnsafe(new TextEncoder().encode("hello"))
  * }).pipe(Effect.scoped, Effect.provide(MemoryTransport.layer))
+ *
+ * // Unix sockets, TCP and memory, the memory listeners on the network in the context:
+ * const routed = Transport.layer(NodeTransport.medium, MemoryTransport.medium)
  * ```
  * @category services
  * @since 0.1.0
  */
-export class Transport extends Context.Service<Transport, {
-  /** The address schemes this transport serves (`memory`, `unix`, `tcp`). */
-  readonly schemes: ReadonlyArray<string>
-  readonly listen: (
-    address: string,
-    options?: TransportOptions
-  ) => Effect.Effect<Listener, TransportError, Scope.Scope>
-  readonly connect: (
-    address: string,
-    options?: TransportOptions
-  ) => Effect.Effect<Connection, TransportError, Scope.Scope>
-}>()("effect-managers/Transport") {}
+export class Transport extends Context.Service<Transport, Medium>()("effect-managers/Transport") {
+  /**
+   * A Transport that routes each address to the one of these mediums that
+   * serves its scheme.
+   *
+   * @since 0.1.0
+   */
+  static readonly make = <E, R>(...mediums: ReadonlyArray<Effect.Effect<Medium, E, R>>): Effect.Effect<Transport["Service"], E, R> =>
+    route(mediums)
+
+  /**
+   * {@link Transport.make} as a Layer.
+   *
+   * @example
+   * ```ts
+   * import { Layer } from "effect"
+   * import { MemoryNetwork, MemoryTransport, NodeTransport, Transport } from "effect-managers"
+   *
+   * const transport = Transport.layer(NodeTransport.medium, MemoryTransport.medium).pipe(
+   *   Layer.provide(MemoryNetwork.layer)
+   * )
+   * ```
+   * @since 0.1.0
+   */
+  static readonly layer = <E, R>(...mediums: ReadonlyArray<Effect.Effect<Medium, E, R>>): Layer.Layer<Transport, E, R> =>
+    Layer.effect(Transport, route(mediums))
+}

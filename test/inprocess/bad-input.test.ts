@@ -73,7 +73,7 @@ layer(managerLayer({ authkey }).pipe((l) => l), { excludeTestServices: true })("
         // The manager's own client never noticed.
         expect(yield* d.getItem("before")).toBe(1)
       }
-    }).pipe(Effect.provide(MemoryTransport.layer))))
+    }).pipe(Effect.provide(Transport.layer(MemoryTransport.medium)))))
 
   it.effect("a wrong key fails with AuthenticationError and the server keeps serving", () =>
     clean(Effect.gen(function*() {
@@ -92,7 +92,7 @@ layer(managerLayer({ authkey }).pipe((l) => l), { excludeTestServices: true })("
       // And the empty key is a key like any other.
       const empty = yield* Effect.flip(Effect.scoped(ManagerClient.make({ address: server.address, authkey: new Uint8Array() })))
       expect(empty._tag).toBe("AuthenticationError")
-    }).pipe(Effect.provide(MemoryTransport.layer))))
+    }).pipe(Effect.provide(Transport.layer(MemoryTransport.medium)))))
 
   it.effect("unknown objects and methods, and refcounts that would go below zero, are typed errors", () =>
     clean(Effect.gen(function*() {
@@ -123,5 +123,5 @@ layer(managerLayer({ authkey }).pipe((l) => l), { excludeTestServices: true })("
         text: expect.stringContaining("holds no reference") as unknown as string
       })
       expect(yield* m.numberOfObjects).toBe(1)
-    }).pipe(Effect.provide(MemoryTransport.layer))))
+    }).pipe(Effect.provide(Transport.layer(MemoryTransport.medium)))))
 })

@@ -15,6 +15,7 @@ import { decodeReply, encodeRequest } from "../../src/protocol/WireCodec.ts"
 import * as FaultyTransport from "../../src/layers/FaultyTransport.ts"
 import * as ManagerClient from "../../src/layers/ManagerClient.ts"
 import * as MemoryBackend from "../../src/layers/memory/MemoryBackend.ts"
+import * as MemoryNetwork from "../../src/layers/MemoryNetwork.ts"
 import * as MemoryTransport from "../../src/layers/MemoryTransport.ts"
 import * as ServerLive from "../../src/layers/ServerLive.ts"
 import * as SyncManagerTypes from "../../src/layers/SyncManagerTypes.ts"
@@ -22,7 +23,10 @@ import * as Registry from "../../src/services/Registry.ts"
 import { type Connection, Transport } from "../../src/services/Transport.ts"
 
 const authkey = new TextEncoder().encode("interrupted calls")
-const deps = Layer.mergeAll(MemoryTransport.layer, MemoryBackend.layer, Registry.layer(SyncManagerTypes.all))
+const deps = Layer.mergeAll(Transport.layer(MemoryTransport.medium), MemoryBackend.layer, Registry.layer(SyncManagerTypes.all)).pipe(
+  // One network for the server and the faulty clients that connect to it.
+  Layer.provideMerge(MemoryNetwork.layer)
+)
 
 // Every reply to this client arrives 40 ms late: a 5 ms timeout always gives up first.
 const lateReplies = FaultyTransport.layer((_n, direction) => (direction === "toClient" ? { delayMillis: () => 40 } : {}))

@@ -10,14 +10,19 @@ import { Effect, Fiber, Layer } from "effect"
 import * as FaultyTransport from "../../src/layers/FaultyTransport.ts"
 import * as ManagerClient from "../../src/layers/ManagerClient.ts"
 import * as MemoryBackend from "../../src/layers/memory/MemoryBackend.ts"
+import * as MemoryNetwork from "../../src/layers/MemoryNetwork.ts"
 import * as MemoryTransport from "../../src/layers/MemoryTransport.ts"
 import * as ServerLive from "../../src/layers/ServerLive.ts"
 import * as SyncManagerTypes from "../../src/layers/SyncManagerTypes.ts"
 import * as Registry from "../../src/services/Registry.ts"
+import { Transport } from "../../src/services/Transport.ts"
 import { prng } from "../support/mutate.ts"
 
 const authkey = new TextEncoder().encode("faults")
-const deps = Layer.mergeAll(MemoryTransport.layer, MemoryBackend.layer, Registry.layer(SyncManagerTypes.all))
+const deps = Layer.mergeAll(Transport.layer(MemoryTransport.medium), MemoryBackend.layer, Registry.layer(SyncManagerTypes.all)).pipe(
+  // One network for the server and the faulty clients that connect to it.
+  Layer.provideMerge(MemoryNetwork.layer)
+)
 
 layer(deps, { excludeTestServices: true })("a faulty network", (it) => {
   it.effect("a connection cut in the middle of a frame: its calls fail with ConnectionLost, its lease gives everything back", () =>

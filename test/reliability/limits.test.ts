@@ -10,16 +10,21 @@ import * as FaultyTransport from "../../src/layers/FaultyTransport.ts"
 import * as InProcessManager from "../../src/layers/InProcessManager.ts"
 import * as ManagerClient from "../../src/layers/ManagerClient.ts"
 import * as MemoryBackend from "../../src/layers/memory/MemoryBackend.ts"
+import * as MemoryNetwork from "../../src/layers/MemoryNetwork.ts"
 import * as MemoryTransport from "../../src/layers/MemoryTransport.ts"
 import * as ServerLive from "../../src/layers/ServerLive.ts"
 import * as SyncManagerTypes from "../../src/layers/SyncManagerTypes.ts"
 import { Manager } from "../../src/proxy/Manager.ts"
 import * as Registry from "../../src/services/Registry.ts"
 import { Server } from "../../src/services/Server.ts"
+import { Transport } from "../../src/services/Transport.ts"
 import { clean } from "../support/harness.ts"
 
 const authkey = new TextEncoder().encode("limits")
-const serverDeps = Layer.mergeAll(MemoryTransport.layer, MemoryBackend.layer, Registry.layer(SyncManagerTypes.all))
+const serverDeps = Layer.mergeAll(Transport.layer(MemoryTransport.medium), MemoryBackend.layer, Registry.layer(SyncManagerTypes.all)).pipe(
+  // One network for the server and the faulty clients that connect to it.
+  Layer.provideMerge(MemoryNetwork.layer)
+)
 
 layer(InProcessManager.layer({ authkey, maxObjectsPerSession: 5, maxInFlight: 8, maxConnections: 3 }), { excludeTestServices: true })("limits", (it) => {
   it.effect("a session past its object limit gets LimitExceeded, and may create again once it releases some", () =>
@@ -55,7 +60,7 @@ layer(InProcessManager.layer({ authkey, maxObjectsPerSession: 5, maxInFlight: 8,
       const refused = yield* Effect.flip(Effect.scoped(ManagerClient.make({ address: server.address, authkey })))
       expect(refused).toMatchObject({ _tag: "LimitExceeded", limit: "connections", max: 3 })
       for (const c of clients) yield* c.ping
-    }).pipe(Effect.provide(MemoryTransport.layer))))
+    }).pipe(Effect.provide(Transport.layer(MemoryTransport.medium)))))
 })
 
 layer(serverDeps, { excludeTestServices: true })("silent connections", (it) => {
