@@ -8,7 +8,7 @@
  */
 import { setFlagsFromString } from "node:v8"
 import { Deferred, Effect, Layer } from "effect"
-import * as MemoryBackend from "../layers/memory/MemoryBackend.ts"
+import * as Backends from "../layers/Backends.ts"
 import * as NodeTransport from "../layers/NodeTransport.ts"
 import * as ServerLive from "../layers/ServerLive.ts"
 import * as SyncManagerTypes from "../layers/SyncManagerTypes.ts"
@@ -18,6 +18,8 @@ import { loadExport, ModuleLoadError } from "../layers/process/ModuleExport.ts"
 
 /** The server's own options (limits, TLS, leases), and how the process around it behaves. @since 0.1.0 */
 export interface ServeOptions extends ServerOptions {
+  /** Where the objects' counts and state are kept: `memory` (the default). */
+  readonly backend?: string | undefined
   /** `MODULE#EXPORT` of the types to serve besides SyncManager's. */
   readonly registry?: string | undefined
   /** `MODULE#EXPORT` of a function run in the server before it serves. */
@@ -107,13 +109,23 @@ export const serve = (options: ServeOptions) =>
         }
       })
     )
+    const backend = yield* Backends.fromSpec(options.backend ?? "memory")
     const deps = Layer.mergeAll(
       NodeTransport.layer,
-      MemoryBackend.layer,
+      backend,
       Registry.layer([...SyncManagerTypes.all, ...extra])
     )
-    const { registry: _r, initializer: _i, initializerArgs: _a, exitWithParent: _e, ignoreSigint: _s, optimizeForSize: _o, announce, ...serverOptions } =
-      options
+    const {
+      registry: _r,
+      initializer: _i,
+      initializerArgs: _a,
+      exitWithParent: _e,
+      ignoreSigint: _s,
+      optimizeForSize: _o,
+      backend: _b,
+      announce,
+      ...serverOptions
+    } = options
     const server = yield* ServerLive.make(serverOptions).pipe(Effect.provide(deps))
     ;(announce ?? ((line) => process.stdout.write(`${line}\n`)))(`listening ${server.address}`)
     const reason = yield* Effect.raceFirst(Effect.as(server.awaitShutdown, "a client asked"), Deferred.await(stop))

@@ -42,6 +42,7 @@ const serveCommand = Command.make("serve", {
     Flag.withDescription("the initializer's arguments, as a JSON array"),
     Flag.withDefault([])
   ),
+  backend: optionalString("backend", "SPEC", "where objects are kept: memory (the default)"),
   leaseGrace: optionalNumber("Finite", "lease-grace", "SECONDS", "how long a disconnected client's references are kept (default 3)"),
   maxFrameSize: optionalNumber("Int", "max-frame-size", "BYTES", "the largest frame accepted (default 67108864)"),
   maxObjectsPerSession: optionalNumber("Int", "max-objects-per-session", "N", "the most objects one client may hold (default 1000000)"),
@@ -66,6 +67,7 @@ const serveCommand = Command.make("serve", {
       registry: Option.getOrUndefined(flags.registry),
       initializer: Option.getOrUndefined(flags.initializer),
       initializerArgs: flags.initializerArgs,
+      backend: Option.getOrUndefined(flags.backend),
       leaseGrace: seconds(flags.leaseGrace),
       maxFrameSize: Option.getOrUndefined(flags.maxFrameSize),
       maxObjectsPerSession: Option.getOrUndefined(flags.maxObjectsPerSession),

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect } from "effect"
+import { Duration, Effect, FiberSet } from "effect"
 import type { Token } from "../domain/Token.ts"
 import * as Manager from "../proxy/Manager.ts"
 import * as Registry from "../services/Registry.ts"
@@ -32,14 +32,15 @@ export interface ClientOptions extends ConnectOptions {
 export const make = (options: ClientOptions) =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
-    const context = yield* Effect.context<never>()
+    // Warnings are logged in fibers of the manager's scope, with the logger it was given.
+    const runBackground = yield* FiberSet.makeRuntime<never, void, never>()
     let wire: ClientCore.Wire | undefined
     // References in replies nobody waits for any more go back.
     const orphans = (tokens: ReadonlyArray<Token>) => tokens.forEach((t) => Effect.runSync(wire?.decref(t) ?? Effect.void))
     const connection = yield* connect({ ...options, onOrphanTokens: orphans })
     wire = NativeWire.make(connection, {
       warn: (message) => {
-        Effect.runForkWith(context)(Effect.logWarning(message))
+        runBackground(Effect.logWarning(message))
       }
     })
     const core = ClientCore.make(wire, {

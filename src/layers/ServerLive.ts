@@ -94,6 +94,7 @@ export const make = (options: ServerOptions) =>
       leases,
       controls: new Map((options.controls ?? []).map((c) => [c.name, c])),
       nextConnectionId: () => ++connectionIds,
+      observer: options.observer,
       maxInFlight: options.maxInFlight ?? 4096,
       idleTimeoutMillis: Duration.toMillis(Duration.fromInputUnsafe(options.idleTimeout ?? Duration.seconds(30))),
       maxObjectsPerSession: options.maxObjectsPerSession ?? 1_000_000,

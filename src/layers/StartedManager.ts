@@ -61,6 +61,8 @@ export interface StartOptions {
   readonly shutdownTimeout?: Duration.Input | undefined
   readonly leaseGrace?: Duration.Input | undefined
   readonly maxFrameSize?: number | undefined
+  /** Where the server keeps its objects: `memory` (the default), or another backend's spec. */
+  readonly backend?: string | undefined
 }
 
 /** How the server process ended. @category models @since 0.1.0 */
@@ -154,6 +156,7 @@ export const make = (options: StartOptions = {}) =>
       }
       if (options.leaseGrace !== undefined) args.push("--lease-grace", String(secondsOf(options.leaseGrace)))
       if (options.maxFrameSize !== undefined) args.push("--max-frame-size", String(options.maxFrameSize))
+      if (options.backend !== undefined) args.push("--backend", options.backend)
       const handle = yield* ChildProcess.make(process.execPath, args, {
         env: { MANAGER_AUTHKEY: formatAuthkey(authkey) },
         extendEnv: true,

@@ -81,6 +81,37 @@ export interface ServerOptions {
   readonly maxPendingConnections?: number | undefined
   /** Control calls beyond the manager's own; a later one with a name replaces an earlier one. */
   readonly controls?: ReadonlyArray<ControlCall> | undefined
+  /** Watches every call (metrics, spans). */
+  readonly observer?: CallObserver | undefined
+}
+
+/**
+ * What a call is, to whoever watches the server's calls.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CallInfo {
+  /** `native`, `pickle`, `xmlrpclib`. */
+  readonly dialect: string
+  readonly session: string
+  readonly typeid: string
+  readonly method: string
+  /** The caller's span, as the request carried it (W3C `traceparent`), if any. */
+  readonly trace: string | null
+}
+
+/**
+ * Watches every call a server serves, at the one place every call passes in
+ * each dialect: told when a call starts, and, by the function it gives back,
+ * how it ended. Metrics and spans hang here; with no observer the calls pay
+ * nothing.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CallObserver {
+  readonly start: (call: CallInfo) => (outcome: Outcome) => void
 }
 
 /**

@@ -1,14 +1,14 @@
 /**
  * CPython's _TestCondition and _TestBarrier, with fibers as the parties.
  */
-import { expect, layer } from "@effect/vitest"
+import { expect } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { Manager } from "../../src/proxy/Manager.ts"
-import { clean, managerLayer } from "../support/harness.ts"
+import { clean, eachBackend } from "../support/harness.ts"
 
 const times = (n: number) => Array.from({ length: n }, (_, i) => i)
 
-layer(managerLayer(), { excludeTestServices: true })("Condition and Barrier", (it) => {
+eachBackend("Condition and Barrier", {}, (it) => {
   it.effect("test_notify: one notify wakes one waiter, the next wakes the other", () =>
     clean(Effect.gen(function*() {
       const m = yield* Manager

@@ -2,7 +2,7 @@
  * CPython's _TestContainers, and TestSyncManagerTypes' list and dict, ported
  * to fibers in one process.
  */
-import { describe, expect, layer } from "@effect/vitest"
+import { describe, expect } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import { PyDict } from "../../src/domain/values/PyDict.ts"
 import { FrozenSet } from "../../src/domain/values/PySet.ts"
@@ -11,11 +11,11 @@ import { DictProxy } from "../../src/proxy/DictProxy.ts"
 import { ListProxy } from "../../src/proxy/ListProxy.ts"
 import { QueueProxy } from "../../src/proxy/QueueProxy.ts"
 import { Manager } from "../../src/proxy/Manager.ts"
-import { clean, managerLayer } from "../support/harness.ts"
+import { clean, eachBackend } from "../support/harness.ts"
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i)
 
-layer(managerLayer(), { excludeTestServices: true })("containers", (it) => {
+eachBackend("containers", {}, (it) => {
   describe("list", () => {
     it.effect("test_list: slices, extend, in-place repeat, concatenation, nested lists", () =>
       clean(Effect.gen(function*() {

@@ -4,13 +4,13 @@
  * released early exactly once; a no-op after the manager is gone; a typed
  * error when used after release. And interruption crossing the wire.
  */
-import { describe, expect, it, layer } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import { Context, Deferred, Effect, Exit, Fiber, Layer, Scope } from "effect"
 import * as InProcessManager from "../../src/layers/InProcessManager.ts"
 import { Manager } from "../../src/proxy/Manager.ts"
-import { clean, managerLayer } from "../support/harness.ts"
+import { clean, eachBackend } from "../support/harness.ts"
 
-layer(managerLayer(), { excludeTestServices: true })("proxy lifecycle", (it) => {
+eachBackend("proxy lifecycle", {}, (it) => {
   it.effect("a scope closing on success, failure or interruption releases its proxies", () =>
     clean(Effect.gen(function*() {
       const m = yield* Manager

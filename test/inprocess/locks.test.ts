@@ -2,12 +2,12 @@
  * CPython's _TestLock, _TestSemaphore, _TestEvent and TestSyncManagerTypes'
  * lock, semaphore and event tests, with fibers as the callers.
  */
-import { expect, layer } from "@effect/vitest"
+import { expect } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { Manager } from "../../src/proxy/Manager.ts"
-import { clean, managerLayer } from "../support/harness.ts"
+import { clean, eachBackend } from "../support/harness.ts"
 
-layer(managerLayer(), { excludeTestServices: true })("locks, semaphores and events", (it) => {
+eachBackend("locks, semaphores and events", {}, (it) => {
   it.effect("test_lock: acquire, non-blocking acquire fails, double release is RuntimeError", () =>
     clean(Effect.gen(function*() {
       const m = yield* Manager

@@ -2,10 +2,10 @@
  * Property tests: random sequences of operations on a shared dict, list and
  * Queue give, step by step, what the same operations give on a local model.
  */
-import { expect, layer } from "@effect/vitest"
+import { expect } from "@effect/vitest"
 import { Arbitrary, Effect, Schema } from "effect"
 import { Manager } from "../../src/proxy/Manager.ts"
-import { clean, managerLayer } from "../support/harness.ts"
+import { clean, eachBackend } from "../support/harness.ts"
 
 const Key = Schema.Union([Schema.Literals(["a", "b", "c"]), Schema.Literals([0, 1, 2])])
 const Val = Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: -5, maximum: 5 })))
@@ -142,7 +142,7 @@ const checked = <A>(arbitrary: Arbitrary.Arbitrary<A>, property: (value: A) => E
     expect(Arbitrary.formatCheckFailure(result)).toBeUndefined()
   })
 
-layer(managerLayer(), { excludeTestServices: true })("shared objects match a local model", (it) => {
+eachBackend("shared objects match a local model", {}, (it) => {
   it.effect("dict", () =>
     clean(checked(Arbitrary.array(Arbitrary.schema(DictOp), { minLength: 10, maxLength: 60 }), (ops) =>
       Effect.scoped(Effect.gen(function*() {

@@ -3,7 +3,7 @@
  * typed proxies, generators as iterators, and referents whose methods return
  * plain values, Promises or Effects, failing with their own tagged errors.
  */
-import { expect, layer } from "@effect/vitest"
+import { expect } from "@effect/vitest"
 import { Data, Effect } from "effect"
 import { ValueError } from "../../src/domain/PythonErrors.ts"
 import { Iterator } from "../../src/domain/types/Iterator.ts"
@@ -12,7 +12,7 @@ import { AutoProxy } from "../../src/proxy/AutoProxy.ts"
 import { IteratorProxy } from "../../src/proxy/IteratorProxy.ts"
 import { Manager } from "../../src/proxy/Manager.ts"
 import * as Registry from "../../src/services/Registry.ts"
-import { clean, managerLayer } from "../support/harness.ts"
+import { clean, eachBackend } from "../support/harness.ts"
 
 class FooBar {
   f() {
@@ -64,7 +64,7 @@ const AccountType = Registry.define("Account", { create: (opening: number) => ne
 const shared = new Account(100)
 const SharedAccount = Registry.alias("shared_account", AccountType, () => shared)
 
-layer(managerLayer({ types: [Foo, Bar, Baz, AccountType, SharedAccount] }), { excludeTestServices: true })("MyManager", (it) => {
+eachBackend("MyManager", { types: [Foo, Bar, Baz, AccountType, SharedAccount] }, (it) => {
   it.effect("test_mymanager: exposed methods, errors re-raised, callMethod of a hidden method is RemoteError", () =>
     clean(Effect.gen(function*() {
       const m = yield* Manager

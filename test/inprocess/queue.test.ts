@@ -2,12 +2,12 @@
  * CPython's _TestQueue and TestSyncManagerTypes' queue tests, with fibers in
  * place of processes.
  */
-import { expect, layer } from "@effect/vitest"
+import { expect } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { Manager } from "../../src/proxy/Manager.ts"
-import { clean, managerLayer } from "../support/harness.ts"
+import { clean, eachBackend } from "../support/harness.ts"
 
-layer(managerLayer(), { excludeTestServices: true })("Queue", (it) => {
+eachBackend("Queue", {}, (it) => {
   it.effect("test_put: six puts fill maxsize 6, then every kind of put fails with QueueFull", () =>
     clean(Effect.gen(function*() {
       const m = yield* Manager

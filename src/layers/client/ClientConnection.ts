@@ -15,7 +15,7 @@
  * @since 0.1.0
  */
 import { randomUUID } from "node:crypto"
-import { Duration, Effect, Result } from "effect"
+import { Duration, Effect, FiberSet, Result } from "effect"
 import { ConnectionLost, LimitExceeded, ManagerUnavailable } from "../../domain/ManagerErrors.ts"
 import type { Token } from "../../domain/Token.ts"
 import { defaultMaxFrameSize, handshakeMaxFrameSize } from "../../protocol/Framing.ts"
@@ -125,6 +125,8 @@ export const connect = (options: ConnectOptions) =>
     const address = typeof info?.address === "string" ? info.address : options.address
 
     const pending = new Map<number, Pending>()
+    // What this connection does on its own (closing after a bad frame) runs in fibers of its scope.
+    const runBackground = yield* FiberSet.makeRuntime<never, void, never>()
     let nextId = 2
     let lost: ConnectionLost | undefined
     // Abandoned requests whose reply has not come yet; closing waits for them.
@@ -156,7 +158,7 @@ export const connect = (options: ConnectOptions) =>
       const decoded = decodeReply(frame, tokens)
       if (Result.isFailure(decoded)) {
         loseAll(decoded.failure)
-        Effect.runFork(connection.close)
+        runBackground(connection.close)
         return
       }
       const reply = decoded.success

@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Option, Scope } from "effect"
+import { Effect, type Exit, Option, Scope } from "effect"
 import { type CallError, CallTimeout, ProxyReleased, RemoteError } from "../../domain/ManagerErrors.ts"
 import type { ObjectInfo } from "../../domain/ObjectInfo.ts"
 import { type CallOptions, CurrentCaller, type ProxyCore } from "../../domain/ProxyCore.ts"
@@ -52,6 +52,24 @@ export interface WireCall {
   readonly kwargs: Readonly<Record<string, unknown>> | undefined
   /** The caller, for lock ownership (the calling fiber, or `CurrentCaller`). */
   readonly caller: number
+  /** The caller's span (W3C `traceparent`), for the server's span to be its child; null when not traced. */
+  readonly trace: string | null
+}
+
+/**
+ * Watches every call a client makes, at the one place every call passes:
+ * told when a call starts (it may give the trace context the call carries)
+ * and, by the function it gives back, how it ended. Metrics and spans hang
+ * here; with no observer the calls pay nothing.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ClientCallObserver {
+  readonly start: (call: { readonly typeid: string; readonly method: string }) => {
+    readonly trace: string | null
+    readonly end: (exit: Exit.Exit<unknown, unknown>) => void
+  }
 }
 
 /**
@@ -98,6 +116,8 @@ export interface CoreOptions {
   readonly fallbackScope: Scope.Scope
   /** A timeout for every call, in milliseconds (the call is cancelled when it passes). */
   readonly callTimeout?: number | undefined
+  /** Watches every call. */
+  readonly observer?: ClientCallObserver | undefined
 }
 
 /**
@@ -119,7 +139,7 @@ export interface ClientCore {
  * @since 0.1.0
  */
 export const make = (wire: Wire, options: CoreOptions): ClientCore => {
-  const { registry, fallbackScope, callTimeout } = options
+  const { registry, fallbackScope, callTimeout, observer } = options
 
   const build = (token: Token, exposed: ReadonlyArray<string> | undefined): BaseProxy => {
     const def = registry.get(token.typeid)
@@ -169,15 +189,21 @@ export const make = (wire: Wire, options: CoreOptions): ClientCore => {
     let released = false
     const call = (method: string, args: ReadonlyArray<unknown>, callOptions: CallOptions | undefined, scope: Scope.Scope | undefined) => {
       if (released) return Effect.fail(new ProxyReleased({ typeid: token.typeid, id: token.id }))
-      const effect = Effect.withFiber((fiber) =>
-        wire.call({
-          token,
-          method,
-          args,
-          kwargs: callOptions?.kwargs,
-          caller: fiber.getRef(CurrentCaller) ?? fiber.id
-        }, (reply) => interpret(reply, scope))
-      )
+      const send = (trace: string | null) =>
+        Effect.withFiber((fiber) =>
+          wire.call({
+            token,
+            method,
+            args,
+            kwargs: callOptions?.kwargs,
+            caller: fiber.getRef(CurrentCaller) ?? fiber.id,
+            trace
+          }, (reply) => interpret(reply, scope))
+        )
+      const effect = observer === undefined ? send(null) : Effect.suspend(() => {
+        const watched = observer.start({ typeid: token.typeid, method })
+        return Effect.onExit(send(watched.trace), (exit) => Effect.sync(() => watched.end(exit)))
+      })
       if (callTimeout === undefined) return effect
       return Effect.timeoutOrElse(effect, {
         duration: callTimeout,

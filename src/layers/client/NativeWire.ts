@@ -102,7 +102,7 @@ export const make = (connection: ClientConnection, options: NativeWireOptions): 
           args: c.args,
           kwargs: c.kwargs ?? null,
           caller: c.caller,
-          trace: null
+          trace: c.trace
         }),
         (received) => onReply(toWireReply(received)),
         { cancellable: true, onAbandoned: (received) => undoCall(sent!)(received) }

@@ -17,7 +17,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, FiberMap, Option, Result } from "effect"
+import { Effect, FiberMap, FiberSet, Option, Result } from "effect"
 import { LimitExceeded } from "../../domain/ManagerErrors.ts"
 import { makeCaller } from "../../domain/Referent.ts"
 import type { Token } from "../../domain/Token.ts"
@@ -75,6 +75,7 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
     // The connection's requests in flight, by id; closing the scope interrupts them all.
     const inflight = yield* FiberMap.make<number, void>()
     const run = yield* FiberMap.runtime(inflight)<never>()
+    const runBackground = yield* FiberSet.makeRuntime<never, void, never>()
 
     const encodeOutcome = (id: number, outcome: Outcome, tokens: Array<Token>) => {
       try {
@@ -131,11 +132,22 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
     // The one place every call passes. The common call completes at once and its reply holds no
     // proxy: it is answered here and now, with no fiber.
     const onCall = (request: Call, hasTokens: boolean): void => {
+      const done = ctx.observer?.start({
+        dialect: "native",
+        session,
+        typeid: ctx.objects.get(request.object)?.typeid ?? "",
+        method: request.method,
+        trace: request.trace
+      })
       const outcome = call(ctx, makeCaller(session, request.caller), request.object, request.method, request.args, request.kwargs)
       if (Effect.isEffect(outcome)) {
-        track(request.id, Effect.uninterruptible(Effect.flatMap(outcome, (o) => respond(request.id, o, request.object, hasTokens))))
+        track(request.id, Effect.uninterruptible(Effect.flatMap(outcome, (o) => {
+          done?.(o)
+          return respond(request.id, o, request.object, hasTokens)
+        })))
         return
       }
+      done?.(outcome)
       const tokens: Array<Token> = []
       const bytes = encodeOutcome(request.id, outcome, tokens)
       if (tokens.length > 0 || hasTokens || ctx.objects.get(request.object)?.mayHoldRefs === true) {
@@ -208,7 +220,7 @@ export const serveNative = (ctx: SessionContext, connection: Connection, first: 
       const decoded = decodeRequest(frame, tokens)
       if (Result.isFailure(decoded)) {
         connection.sendUnsafe(connectionFailure(decoded.failure))
-        Effect.runFork(connection.close)
+        runBackground(connection.close)
         return
       }
       const request = decoded.success

@@ -211,6 +211,7 @@ export const servePython = (
               reply("#TRACEBACK", asTraceback(`AttributeError: ${JSON.stringify(method)}\n`))
               return
             }
+            const done = ctx.observer?.start({ dialect: codec.name, session, typeid: ctx.objects.get(id)?.typeid ?? "", method, trace: null })
             let outcome: Outcome | Effect.Effect<Outcome>
             try {
               outcome = call(ctx, caller, id, method, callArgs, asKwargs(callKwds), pythonSession)
@@ -219,6 +220,7 @@ export const servePython = (
             }
             // In a fiber of its own: disposing the object interrupts the call, not this connection.
             const o = Effect.isEffect(outcome) ? yield* Fiber.join(yield* Effect.forkChild(Effect.uninterruptible(outcome))) : outcome
+            done?.(o)
             replyOutcome(o)
             // What the referent holds may have changed: proxies stored in it are references.
             if (ctx.objects.get(id)?.mayHoldRefs === true || hasToken(callArgs)) yield* ctx.objects.updateChildren(id)

@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import type { Effect } from "effect"
-import type { ControlCall, ServerStats } from "../../services/Server.ts"
+import type { CallObserver, ControlCall, ServerStats } from "../../services/Server.ts"
 import type { DispatchContext } from "./Dispatch.ts"
 import type { Leases } from "./Leases.ts"
 
@@ -33,4 +33,6 @@ export interface SessionContext extends DispatchContext {
   readonly controls: ReadonlyMap<string, ControlCall>
   /** Names this server's connections, for logs and the session of a CPython method connection. */
   readonly nextConnectionId: () => number
+  /** Told of every call, at the one place every call passes (undefined: nobody watches, nothing is spent). */
+  readonly observer: CallObserver | undefined
 }
