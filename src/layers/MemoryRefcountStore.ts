@@ -77,12 +77,17 @@ class Slot {
 
 const noChildren: ReadonlySet<string> = new Set()
 
+// The holder a name's reference belongs to (never a session's id: sessions are UUIDs).
+const nameHolder = (name: string) => `name:${name}`
+
 /** The counts with no Effect around them, for the layer and for tests. @category models @since 0.1.0 */
 export class MemoryCounts {
   private readonly slots = new Map<string, Slot>()
   // How many objects each session holds references to.
   private readonly perSession = new Map<string, number>()
   private readonly prefix = randomBytes(3).toString("hex")
+  // Names and the objects they hold; a name is a holder, as a session is.
+  private readonly names = new Map<string, string>()
   private counter = 0
 
   get size(): number {
@@ -95,6 +100,28 @@ export class MemoryCounts {
 
   typeidOf(id: string): string | undefined {
     return this.slots.get(id)?.typeid
+  }
+
+  named(name: string): string | undefined {
+    const id = this.names.get(name)
+    return id !== undefined && this.slots.has(id) ? id : undefined
+  }
+
+  bindName(name: string, id: string): string {
+    const bound = this.named(name)
+    if (bound !== undefined) return bound
+    const slot = this.slots.get(id)
+    if (slot === undefined) throw new UnknownObject({ id })
+    this.names.set(name, id)
+    this.add(slot, nameHolder(name))
+    return id
+  }
+
+  unbindName(name: string): Array<string> {
+    const id = this.names.get(name)
+    this.names.delete(name)
+    if (id === undefined || !this.slots.has(id)) return []
+    return this.decref(id, nameHolder(name))
   }
 
   objectsHeldBy(session: string): number {
@@ -192,6 +219,7 @@ export class MemoryCounts {
     const ids = [...this.slots.keys()]
     this.slots.clear()
     this.perSession.clear()
+    this.names.clear()
     return ids
   }
 
@@ -290,6 +318,9 @@ export const make = (): RefcountStoreShape => {
     releaseSession: (session) => Effect.sync(() => counts.releaseSession(session)),
     objectsHeldBy: (session) => Effect.sync(() => counts.objectsHeldBy(session)),
     typeidOf: (id) => Effect.sync(() => counts.typeidOf(id)),
+    named: (name) => Effect.sync(() => counts.named(name)),
+    bindName: (name, id) => Effect.orDie(attempt(() => counts.bindName(name, id))),
+    unbindName: (name) => Effect.sync(() => counts.unbindName(name)),
     numberOfObjects: Effect.sync(() => counts.size),
     counts: Effect.sync(() => counts.counts()),
     clear: Effect.sync(() => counts.clear())

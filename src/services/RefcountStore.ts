@@ -82,6 +82,16 @@ export interface RefcountStoreShape {
   /** How many objects `session` holds references to (for the per-session limit). */
   readonly objectsHeldBy: (session: string) => Effect.Effect<number>
   readonly typeidOf: (id: string) => Effect.Effect<string | undefined>
+  /** The live object a name is bound to, if any (named objects: get-or-create by name). */
+  readonly named: (name: string) => Effect.Effect<string | undefined>
+  /**
+   * Binds `name` to the live object `id` unless the name is bound to a live
+   * object already; gives the id it is bound to. A bound name holds one
+   * reference to its object, so the object lives while the name does.
+   */
+  readonly bindName: (name: string, id: string) => Effect.Effect<string>
+  /** Unbinds `name`, dropping its reference; gives the ids that went. */
+  readonly unbindName: (name: string) => Effect.Effect<ReadonlyArray<string>>
   readonly numberOfObjects: Effect.Effect<number>
   readonly counts: Effect.Effect<ReadonlyArray<Counts>>
   /** Forgets every object (the manager is shutting down); gives their ids. */
