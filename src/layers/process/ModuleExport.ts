@@ -40,6 +40,15 @@ const isPath = (module: string, from: string): boolean =>
   module.startsWith(".") || isAbsolute(module) || existsSync(resolve(from, module))
 
 /**
+ * A module made absolute against `from` (default: the working directory)
+ * when it is a path; a package name stays as it is.
+ *
+ * @since 0.1.0
+ */
+export const resolveModule = (module: string, from: string = process.cwd()): string =>
+  isPath(module, from) ? resolve(from, module) : module
+
+/**
  * The specifier with a relative module made absolute against `from` (default:
  * the working directory), so that it names the same file from any process
  * and any directory. A package name stays as it is.
