@@ -14,15 +14,28 @@ export type EffectTasks = typeof import("./effect-tasks.ts")
 export const tasksModule = "./test/pool/tasks.ts"
 export const effectTasksModule = "./test/pool/effect-tasks.ts"
 
-/** How many worker threads this process has now. */
-export const workerThreads = (): number =>
-  readdirSync("/proc/self/task").filter((t) => {
+/** How many worker threads a process (default: this one) has now. */
+export const workerThreads = (pid: number | "self" = "self"): number =>
+  readdirSync(`/proc/${pid}/task`).filter((t) => {
     try {
-      return readFileSync(`/proc/self/task/${t}/comm`, "utf8").trim() === "WorkerThread"
+      return readFileSync(`/proc/${pid}/task/${t}/comm`, "utf8").trim() === "WorkerThread"
     } catch {
       return false
     }
   }).length
+
+/** The Pool worker processes a process (default: this one) has now. */
+export const workerProcesses = (parent: number = process.pid): Array<number> =>
+  readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((p) => {
+    try {
+      const [, rest] = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")
+      const [state, ppid] = (rest ?? "").split(" ")
+      if (state === "Z" || Number(ppid) !== parent) return []
+      return readFileSync(`/proc/${p}/cmdline`, "utf8").includes("PoolWorker") ? [Number(p)] : []
+    } catch {
+      return []
+    }
+  })
 
 /** Whether a process is alive (a zombie has exited). */
 export const alive = (pid: number): boolean => {
