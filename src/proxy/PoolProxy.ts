@@ -66,12 +66,13 @@ export type SubmitError = ValueError | AttributeError | TypeError
 
 /**
  * A callback: a method of a shared object of the same manager, called on
- * the server with the job's result (CPython's `callback=results.append`).
+ * the server with the job's result (CPython's `callback=results.append`):
+ * a proxy (of the Effect or the Promise API) and the method's name.
  *
  * @category models
  * @since 0.1.0
  */
-export type Callback = readonly [proxy: Proxy, method: string]
+export type Callback = readonly [proxy: Pick<Proxy, "token">, method: string]
 
 /** Options of the jobs that give an AsyncResult. @category models @since 0.1.0 */
 export interface CallbackOptions {
@@ -124,7 +125,8 @@ export class AsyncResultProxy<A = unknown, E = unknown> extends BaseProxy {
   }
 }
 
-const callbackArg = (c: Callback | undefined): unknown => (c === undefined ? null : [c[0], c[1]])
+// The object travels as its token, whichever API's proxy names it.
+const callbackArg = (c: Callback | undefined): unknown => (c === undefined ? null : [c[0].token, c[1]])
 
 /**
  * The proxy of a Pool: CPython's Pool methods, with functions named by a
