@@ -58,6 +58,8 @@ interface Sink {
 interface Job {
   readonly id: number
   readonly fn: string
+  /** Whether each input is the arguments of its call (apply, starmap) or its one argument (map, imap). */
+  readonly star: boolean
   readonly chunks: number
   settled: number
   cancelled: boolean
@@ -68,7 +70,7 @@ interface Job {
 interface Chunk {
   readonly job: Job
   readonly index: number
-  readonly calls: ReadonlyArray<ReadonlyArray<unknown>>
+  readonly inputs: ReadonlyArray<unknown>
 }
 
 interface Slot {
@@ -145,14 +147,14 @@ export class Pool {
   /** `fn(...args)` in a worker; waits for its result. */
   apply(fn: unknown, args?: unknown, kwds?: unknown): Effect.Effect<unknown, unknown> {
     const result = new AsyncResult()
-    return this.await(result, this.submit(fn, [this.callArguments(args, kwds)], 1, result))
+    return this.await(result, this.submit(fn, true, [this.callArguments(args, kwds)], 1, result))
   }
 
   /** `fn(...args)` in a worker; gives its AsyncResult at once. */
   apply_async(fn: unknown, args?: unknown, kwds?: unknown, callback?: unknown, error_callback?: unknown): AsyncResult {
     const [callbacks, tokens] = this.callbacks(callback, error_callback)
     const result = new AsyncResult(callbacks)
-    this.submit(fn, [this.callArguments(args, kwds)], 1, result, tokens)
+    this.submit(fn, true, [this.callArguments(args, kwds)], 1, result, tokens)
     return result
   }
 
@@ -275,8 +277,7 @@ export class Pool {
       if (callback !== undefined) this.runFork(callback)
       return [result, undefined]
     }
-    const calls = star ? inputs.map(argumentsOf) : inputs.map((x) => [x])
-    return [result, this.submit(fn, calls, size, result, tokens)]
+    return [result, this.submit(fn, star, star ? inputs.map(argumentsOf) : inputs, size, result, tokens)]
   }
 
   private iterate(fn: unknown, iterable: unknown, chunksize: unknown, ordered: boolean): PoolIterator {
@@ -290,7 +291,7 @@ export class Pool {
       cancel: () => job !== undefined && this.cancel(job)
     })
     if (inputs.length === 0) functionName(fn, this.settings.module)
-    else job = this.submit(fn, inputs.map((x) => [x]), size, iterator)
+    else job = this.submit(fn, false, inputs, size, iterator)
     return iterator
   }
 
@@ -299,14 +300,21 @@ export class Pool {
     if (this.state !== "RUN") throw ValueError.make("Pool not running")
   }
 
-  private submit(fn: unknown, calls: ReadonlyArray<ReadonlyArray<unknown>>, size: number, sink: Sink, callbacks: ReadonlyArray<Token> = []): Job {
+  private submit(
+    fn: unknown,
+    star: boolean,
+    inputs: ReadonlyArray<unknown>,
+    size: number,
+    sink: Sink,
+    callbacks: ReadonlyArray<Token> = []
+  ): Job {
     this.check()
     const name = functionName(fn, this.settings.module)
     if (!this.functions.has(name)) throw AttributeError.make(`module '${this.settings.module}' has no function '${name}'`)
-    const chunks = chunksOf(calls, size)
-    const job: Job = { id: this.nextJob++, fn: name, chunks: chunks.length, settled: 0, cancelled: false, sink, callbacks }
+    const chunks = chunksOf(inputs, size)
+    const job: Job = { id: this.nextJob++, fn: name, star, chunks: chunks.length, settled: 0, cancelled: false, sink, callbacks }
     this.jobs.set(job.id, job)
-    for (let i = 0; i < chunks.length; i++) this.queue.push({ job, index: i, calls: chunks[i]! })
+    for (let i = 0; i < chunks.length; i++) this.queue.push({ job, index: i, inputs: chunks[i]! })
     this.dispatch()
     return job
   }
@@ -462,7 +470,7 @@ export class Pool {
       slot.busy = chunk
       slot.sent = ++this.nextSend
       try {
-        slot.handle.post({ _tag: "Run", chunk: slot.sent, fn: chunk.job.fn, items: chunk.calls })
+        slot.handle.post({ _tag: "Run", chunk: slot.sent, fn: chunk.job.fn, star: chunk.job.star, items: chunk.inputs })
       } catch (e) {
         slot.busy = undefined
         this.settle(chunk, false, TypeError.make(`the task's arguments cannot be sent to a worker: ${(e as Error)?.message ?? String(e)}`))

@@ -45,10 +45,18 @@ const runEffect = async (effect: unknown): Promise<unknown> => {
   throw new Error(Cause.pretty(exit.cause))
 }
 
-const call = async (fn: Fn, args: ReadonlyArray<unknown>): Promise<unknown> => {
-  let result = fn(...args)
-  if (isThenable(result)) result = await result
-  return isEffect(result) ? runEffect(result) : result
+// What a call gave, once it is there: a Promise's value, an Effect's success.
+const settle = async (result: unknown): Promise<unknown> => {
+  const value = isThenable(result) ? await result : result
+  return isEffect(value) ? runEffect(value) : value
+}
+
+const call = (fn: Fn, args: ReadonlyArray<unknown>): Promise<unknown> => {
+  try {
+    return settle(fn(...args))
+  } catch (e) {
+    return Promise.reject(e)
+  }
 }
 
 let functions: Record<string, Fn> = {}
@@ -79,11 +87,20 @@ const describeResults = (results: ReadonlyArray<unknown>): string => {
   return joined.length > 200 ? `${joined.slice(0, 197)}...` : joined
 }
 
-const run = async (message: Extract<ToWorker, { _tag: "Run" }>) => {
-  const fn = functions[message.fn]!
+// Calls fn for each item in turn; only a call that gives a Promise or an Effect is awaited.
+const runAll = async (fn: Fn, star: boolean, items: ReadonlyArray<unknown>): Promise<Array<unknown>> => {
   const results: Array<unknown> = []
+  for (const item of items) {
+    const r = star ? fn(...(item as ReadonlyArray<unknown>)) : fn(item)
+    results.push(isThenable(r) || isEffect(r) ? await settle(r) : r)
+  }
+  return results
+}
+
+const run = async (message: Extract<ToWorker, { _tag: "Run" }>) => {
+  let results: Array<unknown>
   try {
-    for (const args of message.items) results.push(await call(fn, args))
+    results = await runAll(functions[message.fn]!, message.star, message.items)
   } catch (e) {
     send({ _tag: "Failed", chunk: message.chunk, error: sentError(e) })
     return

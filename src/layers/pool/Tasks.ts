@@ -50,13 +50,10 @@ const plain = (u: unknown): unknown => {
   return u
 }
 
-/** Cuts `calls` (each one call's arguments) into chunks of `size`. @category utils @since 0.1.0 */
-export const chunksOf = (
-  calls: ReadonlyArray<ReadonlyArray<unknown>>,
-  size: number
-): Array<ReadonlyArray<ReadonlyArray<unknown>>> => {
-  const out: Array<ReadonlyArray<ReadonlyArray<unknown>>> = []
-  for (let i = 0; i < calls.length; i += size) out.push(calls.slice(i, i + size).map((args) => plain(args) as ReadonlyArray<unknown>))
+/** Cuts `inputs` (each one call's argument, or its arguments) into chunks of `size`. @category utils @since 0.1.0 */
+export const chunksOf = (inputs: ReadonlyArray<unknown>, size: number): Array<ReadonlyArray<unknown>> => {
+  const out: Array<ReadonlyArray<unknown>> = []
+  for (let i = 0; i < inputs.length; i += size) out.push(plain(inputs.slice(i, i + size)) as ReadonlyArray<unknown>)
   return out
 }
 

@@ -31,12 +31,13 @@ export type ToWorker =
     readonly initializer: string | null
     readonly initargs: ReadonlyArray<unknown>
   }
-  /** Call `fn` once per item, each item being the call's arguments, in order. */
+  /** Call `fn` once per item, in order: with the item (`fn(item)`), or, `star`, with its elements (`fn(...item)`). */
   | {
     readonly _tag: "Run"
     readonly chunk: number
     readonly fn: string
-    readonly items: ReadonlyArray<ReadonlyArray<unknown>>
+    readonly star: boolean
+    readonly items: ReadonlyArray<unknown>
   }
 
 /** A message from a worker. @category models @since 0.1.0 */
