@@ -3,7 +3,8 @@
  * installed into a fresh ESM project with its peers and nothing else. There,
  * a consumer file and every TypeScript block of README type-check with
  * `strict` and `skipLibCheck: false` (the error channels stay typed), the
- * programs run, `npx effect-managers serve` and `inspect` work from the
+ * programs run (README's Pool with workers that run the installed build and
+ * a task module of the project's), `npx effect-managers serve` and `inspect` work from the
  * project's folder, and a StartedManager loads a registry module that lives
  * in that folder. Nothing is left behind: no process, no socket, no folder.
  */
@@ -136,6 +137,10 @@ beforeAll(async () => {
   writeFileSync(join(consumer, "started.ts"), startedFile)
   readme = readmeExamples()
   readmeFiles = writeExamples(consumer, readme)
+  // README's Pool examples name the task module its own block shows.
+  const tasks = readme.find((e) => e.code.startsWith("// tasks.ts"))
+  expect(tasks).toBeDefined()
+  writeFileSync(join(consumer, "tasks.ts"), tasks!.code)
 }, 120_000)
 
 afterAll(() => {
