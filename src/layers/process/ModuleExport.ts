@@ -9,7 +9,13 @@ import { isAbsolute, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { Data, Effect } from "effect"
 
-/** @since 0.1.0 */
+/**
+ * A module could not be imported, or lacks the export it was named for: a
+ * registry, an initializer, or a Pool's task module.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
 export class ModuleLoadError extends Data.TaggedError("ModuleLoadError")<{
   readonly specifier: string
   readonly reason: string
