@@ -147,6 +147,11 @@ layer(InProcessManager.layer(), { excludeTestServices: true })("Pool arguments",
       yield* gone.releaseProxy
       expect(yield* Effect.flip(p.callMethod("apply_async", ["sqr", [1], null, [token, "append"]]))).toMatchObject({ _tag: "ValueError" })
       expect(yield* Effect.flip(p.join())).toMatchObject({ _tag: "ValueError", message: "Pool is still running" })
+      expect(yield* Effect.flip(p.getValue())).toMatchObject({ _tag: "TypeError" })
+      const r = yield* p.applyAsync("sqr", [2])
+      expect(yield* Effect.flip(r.getValue())).toMatchObject({ _tag: "TypeError" })
+      expect(yield* Effect.flip(m.Pool(5000, { module: tasksModule }))).toMatchObject({ _tag: "ValueError", message: "a Pool has at most 1024 workers" })
+      expect(yield* Effect.flip(m.createWith("Pool", [1]))).toMatchObject({ _tag: "TypeError", message: expect.stringContaining("would send Python functions") })
       expect(yield* p.apply("sqr", [12])).toBe(144)
     })))
 

@@ -12,7 +12,8 @@
  * @since 0.1.0
  */
 import { Deferred, Duration, Effect } from "effect"
-import { TimeoutError, ValueError } from "../PythonErrors.ts"
+import { getValue } from "../Referent.ts"
+import { TimeoutError, TypeError, ValueError } from "../PythonErrors.ts"
 
 /** What runs when a job completes: given its value (or its error). @category models @since 0.1.0 */
 export type Callback = (value: unknown) => Effect.Effect<void>
@@ -118,6 +119,11 @@ export class AsyncResult {
   private outcome(): unknown {
     if (this.success) return this.value
     throw this.value
+  }
+
+  /** It waits on its Pool: a copy could never complete. */
+  [getValue](): never {
+    throw TypeError.make("an AsyncResult cannot be copied: get its value with get()")
   }
 
   toString(): string {

@@ -11,6 +11,7 @@
  * @since 0.1.0
  */
 import { Clock, Deferred, Effect } from "effect"
+import { getValue } from "../Referent.ts"
 import { StopIteration, TimeoutError, TypeError } from "../PythonErrors.ts"
 import { awaitFor } from "./AsyncResult.ts"
 
@@ -125,6 +126,11 @@ export class PoolIterator {
     if (item === "end") throw StopIteration.make()
     if (item.ok) return item.value
     throw item.error
+  }
+
+  /** It waits on its Pool: a copy could never complete. */
+  [getValue](): never {
+    throw TypeError.make("a Pool iterator cannot be copied: take its items with __next__")
   }
 
   toString(): string {

@@ -19,11 +19,11 @@
  *
  * @since 0.1.0
  */
-import { Deferred, Effect, Exit, FiberSet, Scope } from "effect"
+import { Deferred, Duration, Effect, Exit, FiberSet, Scope } from "effect"
 import { isPending } from "../../domain/Eventually.ts"
 import { PoolTerminated, WorkerCrashed } from "../../domain/PoolErrors.ts"
 import { AttributeError, TypeError, ValueError } from "../../domain/PythonErrors.ts"
-import { children, describe, dispose } from "../../domain/Referent.ts"
+import { children, describe, dispose, getValue } from "../../domain/Referent.ts"
 import type { Token } from "../../domain/Token.ts"
 import { AsyncResult, type Callbacks, MapResult } from "../../domain/types/AsyncResult.ts"
 import { PoolIterator } from "../../domain/types/PoolIterator.ts"
@@ -48,6 +48,9 @@ import { spawnWorker, type WorkerHandle } from "./Workers.ts"
 export const poolExposed: ReadonlyArray<string> = [
   "apply", "apply_async", "close", "imap", "imap_unordered", "join", "map", "map_async", "starmap", "starmap_async", "terminate"
 ]
+
+/** How long a Pool's workers may take to import its module (and run its initializer). @category constants @since 0.1.0 */
+export const startTimeout: Duration.Duration = Duration.seconds(60)
 
 /** Where a job's chunks report back: its result object. */
 interface Sink {
@@ -132,7 +135,12 @@ export class Pool {
       const done = Deferred.makeUnsafe<void, unknown>()
       pool.starting = { left: settings.processes, done }
       for (let i = 0; i < settings.processes; i++) pool.spawn()
-      const started = yield* Effect.exit(Deferred.await(done))
+      const started = yield* Effect.exit(Deferred.await(done).pipe(
+        Effect.timeoutOrElse({
+          duration: startTimeout,
+          orElse: () => Effect.fail(new ModuleLoadError({ specifier: settings.module, reason: `the workers had not loaded it after ${Duration.format(startTimeout)}` }))
+        })
+      ))
       pool.starting = undefined
       if (Exit.isFailure(started)) {
         yield* pool.shutdown
@@ -219,6 +227,11 @@ export class Pool {
 
   [dispose](): Effect.Effect<void> {
     return this.shutdown
+  }
+
+  // CPython's: "pool objects cannot be passed between processes or pickled".
+  [getValue](): never {
+    throw TypeError.make("a Pool cannot be copied: it lives in its server, with its workers")
   }
 
   [describe](): string {

@@ -44,6 +44,9 @@ const isPath = (module: string) => module.startsWith(".") || isAbsolute(module)
 /** The module as a worker imports it: a path (relative ones from the server's working directory) as a file URL. @category utils @since 0.1.0 */
 export const importable = (module: string): string => (isPath(module) ? pathToFileURL(resolve(module)).href : module)
 
+/** The most workers one Pool may have: a typo must not start a thread per request. @category constants @since 0.1.0 */
+export const maxProcesses = 1024
+
 const positiveInt = (u: unknown): boolean => typeof u === "number" && Number.isInteger(u) && u > 0
 
 /**
@@ -71,6 +74,7 @@ export const settingsOf = (args: {
   const n = processes === null || processes === undefined ? availableParallelism() : processes
   if (typeof n !== "number" || !Number.isInteger(n)) throw TypeError.make("processes must be an int or None")
   if (n < 1) throw ValueError.make("Number of processes must be at least 1")
+  if (n > maxProcesses) throw ValueError.make(`a Pool has at most ${maxProcesses} workers`)
   if (maxtasksperchild !== null && maxtasksperchild !== undefined && !positiveInt(maxtasksperchild)) {
     throw ValueError.make("maxtasksperchild must be a positive int or None")
   }
