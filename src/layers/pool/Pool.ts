@@ -285,7 +285,7 @@ export class Pool {
     const size = chunksizeOf(chunksize, inputs.length, this.settings.processes, "map")
     const result = new MapResult(inputs.length, size, callbacks)
     if (inputs.length === 0) {
-      functionName(fn, this.settings.module)
+      this.functionOf(fn)
       const callback = result.start()
       if (callback !== undefined) this.runFork(callback)
       return [result, undefined]
@@ -303,9 +303,16 @@ export class Pool {
       chunks: Math.ceil(inputs.length / size),
       cancel: () => job !== undefined && this.cancel(job)
     })
-    if (inputs.length === 0) functionName(fn, this.settings.module)
+    if (inputs.length === 0) this.functionOf(fn)
     else job = this.submit(fn, false, inputs, size, iterator)
     return iterator
+  }
+
+  // The name of a function the module exports, or why `fn` is none.
+  private functionOf(fn: unknown): string {
+    const name = functionName(fn, this.settings.module)
+    if (!this.functions.has(name)) throw AttributeError.make(`module '${this.settings.module}' has no function '${name}'`)
+    return name
   }
 
   private check(): void {
@@ -322,8 +329,7 @@ export class Pool {
     callbacks: ReadonlyArray<Token> = []
   ): Job {
     this.check()
-    const name = functionName(fn, this.settings.module)
-    if (!this.functions.has(name)) throw AttributeError.make(`module '${this.settings.module}' has no function '${name}'`)
+    const name = this.functionOf(fn)
     const chunks = chunksOf(inputs, size)
     const job: Job = { id: this.nextJob++, fn: name, star, chunks: chunks.length, settled: 0, cancelled: false, sink, callbacks }
     this.jobs.set(job.id, job)
