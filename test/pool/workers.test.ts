@@ -155,6 +155,14 @@ layer(InProcessManager.layer(), { excludeTestServices: true })("Pool arguments",
       expect(yield* p.apply("sqr", [12])).toBe(144)
     })))
 
+  it.effect("a package name is a module too, resolved as an import from the package would be (node:path's basename)", () =>
+    clean(Effect.gen(function*() {
+      const m = yield* Manager
+      const p = yield* m.Pool<typeof import("node:path")>(1, { module: "node:path" })
+      expect(yield* p.apply("basename", ["/srv/app/tasks.js"])).toBe("tasks.js")
+      expect(yield* p.starmap("join", [["a", "b"], ["c", "d"]])).toEqual(["a/b", "c/d"])
+    })))
+
   it.effect("a task's arguments and results come back as a shared list gives them back: Maps, bigints, bytes, nested arrays", () =>
     clean(Effect.gen(function*() {
       const m = yield* Manager
