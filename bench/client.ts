@@ -16,6 +16,7 @@ import type { QueueProxy } from "../src/proxy/QueueProxy.ts"
 import type { ManagerShape } from "../src/proxy/Manager.ts"
 
 const [task, address, secondsText, arg] = process.argv.slice(2) as [string, string, string, string?]
+const poolTasks = new URL("./pool_tasks.ts", import.meta.url).pathname
 const seconds = Number(secondsText)
 const out = (value: Record<string, unknown>) => Effect.sync(() => process.stdout.write(`${JSON.stringify(value)}\n`))
 const lines = createInterface({ input: process.stdin })
@@ -136,6 +137,18 @@ const tasks: Record<string, (m: ManagerShape) => Effect.Effect<void, unknown, im
       yield* Effect.forEach(Array.from({ length: count }), () => m.dict({ a: 1 }), { concurrency: 64, discard: true })
       yield* out({ held: yield* m.numberOfObjects })
       yield* nextLine
+    }),
+  // A Pool of 2 workers mapping the same function over the same inputs as CPython's: tasks per second.
+  "pool-map": (m) =>
+    Effect.gen(function*() {
+      const pool = yield* m.Pool<typeof import("./pool_tasks.ts")>(2, { module: poolTasks })
+      const [fn, inputs] = arg === "cpu"
+        ? ["primesBelow", Array.from({ length: 64 }, () => 5000)] as const
+        : ["square", Array.from({ length: 1000 }, (_, i) => i)] as const
+      const batch = pool.map(fn, inputs)
+      if ((yield* batch)[1] !== (arg === "cpu" ? 669 : 1)) throw new Error("a wrong result")
+      yield* warmUp(batch)
+      yield* out({ rate: yield* rate(batch, inputs.length) })
     }),
   "get-size": (m) =>
     Effect.gen(function*() {

@@ -214,6 +214,45 @@ def get_size(m, secs, size):
     return {'rate': n * size / (t - t0) / 1e6}
 
 
+def primes_below(n):
+    """How many primes are below n, by trial division: CPU only (bench/pool_tasks.ts has the same)."""
+    count = 0
+    for k in range(2, n):
+        d = 2
+        prime = True
+        while d * d <= k:
+            if k % d == 0:
+                prime = False
+                break
+            d += 1
+        if prime:
+            count += 1
+    return count
+
+
+def square(x):
+    return x * x
+
+
+def pool_map(m, secs, kind):
+    """A managers Pool of 2 workers mapping the same function over the same inputs as ours: tasks/s."""
+    pool = m.Pool(2)
+    fn, inputs = (primes_below, [5000] * 64) if kind == 'cpu' else (square, list(range(1000)))
+    assert pool.map(fn, inputs)[1] == (669 if kind == 'cpu' else 1)
+    def run(seconds):
+        n, t0 = 0, time.perf_counter()
+        while True:
+            pool.map(fn, inputs)
+            n += len(inputs)
+            t = time.perf_counter()
+            if t - t0 >= seconds:
+                return n / (t - t0)
+    run(WARM)
+    rate = run(secs)
+    pool.terminate()
+    return {'rate': rate}
+
+
 TESTS = {
     'seq_setget': seq_setget,
     'par4_setget': lambda m, s: par_setget(m, s, 4),
@@ -227,6 +266,8 @@ TESTS = {
     'get_1KiB': lambda m, s: get_size(m, s, 1 << 10),
     'get_1MiB': lambda m, s: get_size(m, s, 1 << 20),
     'get_16MiB': lambda m, s: get_size(m, s, 16 << 20),
+    'pool_map_cpu': lambda m, s: pool_map(m, s, 'cpu'),
+    'pool_map_small': lambda m, s: pool_map(m, s, 'small'),
 }
 
 

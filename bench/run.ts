@@ -237,6 +237,20 @@ const metrics: ReadonlyArray<Metric> = [
   { name: "get_1MiB", unit: "MB/s", ours: ourSimple("get-size", "unix", false, [String(1 << 20)]), cpython: python("get_1MiB") },
   { name: "get_16MiB", unit: "MB/s", ours: ourSimple("get-size", "unix", false, [String(16 << 20)]), cpython: python("get_16MiB") },
   {
+    name: "pool_map_cpu",
+    unit: "tasks/s",
+    ours: ourSimple("pool-map", "unix", false, ["cpu"]),
+    cpython: python("pool_map_cpu"),
+    note: "Pool(2).map of primes below 5000 (the same trial division in each language) over 64 inputs"
+  },
+  {
+    name: "pool_map_small",
+    unit: "tasks/s",
+    ours: ourSimple("pool-map", "unix", false, ["small"]),
+    cpython: python("pool_map_small"),
+    note: "Pool(2).map of x*x over 1,000 inputs: what the pool itself costs"
+  },
+  {
     name: "cpython_client_seq_setget",
     unit: "pairs/s",
     ours: pythonAgainstOurs,

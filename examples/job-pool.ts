@@ -10,7 +10,7 @@ import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { Console, Effect, Layer } from "effect"
 import { ManagerClient, NodeTransport, StartedManager, Token, type DictProxy, type QueueProxy } from "../src/index.ts"
-import { formatAuthkey, parseAuthkey } from "../src/cli/Authkey.ts"
+import { formatAuthkey, parseAuthkey } from "../src/layers/process/Authkey.ts"
 
 const self = fileURLToPath(import.meta.url)
 

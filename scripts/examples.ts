@@ -19,7 +19,15 @@ export interface Example {
   readonly code: string
   /** In Markdown, a `<!-- typecheck only: why -->` line just before the block: not run. */
   readonly typecheckOnly: boolean
+  /**
+   * The module other blocks import it as, when its first line names one
+   * (`// tasks.ts: ...`): it is written under that name too.
+   */
+  readonly module?: string | undefined
 }
+
+// A block whose first line is `// name.ts` (then anything) is a module other blocks import.
+const moduleName = (code: string): string | undefined => /^\/\/ ([\w-]+\.ts)\b/.exec(code)?.[1]
 
 const typecheckOnlyMarker = /^<!--\s*typecheck only\b.*-->\s*$/
 
@@ -34,11 +42,13 @@ export const markdownExamples = (source: string, text: string): ReadonlyArray<Ex
     while (end < lines.length && !/^```\s*$/.test(lines[end]!)) end++
     let before = i - 1
     while (before >= 0 && lines[before]!.trim() === "") before--
+    const code = lines.slice(start, end).join("\n")
     out.push({
       source,
       line: start + 1,
-      code: lines.slice(start, end).join("\n"),
-      typecheckOnly: before >= 0 && typecheckOnlyMarker.test(lines[before]!)
+      code,
+      typecheckOnly: before >= 0 && typecheckOnlyMarker.test(lines[before]!),
+      module: moduleName(code)
     })
     i = end
   }
@@ -78,12 +88,15 @@ export const exampleFile = (index: number) => `example-${String(index).padStart(
 /**
  * Writes each example to `dir` as a module of its own (so that their names
  * do not meet and top-level await is allowed), and gives the file names.
+ * An example that names its module is written under that name too, for the
+ * others to import.
  */
 export const writeExamples = (dir: string, examples: ReadonlyArray<Example>): ReadonlyArray<string> => {
   mkdirSync(dir, { recursive: true })
   return examples.map((example, i) => {
     const file = exampleFile(i)
     writeFileSync(join(dir, file), `${example.code}\nexport {}\n`)
+    if (example.module !== undefined) writeFileSync(join(dir, example.module), `${example.code}\n`)
     return file
   })
 }
@@ -158,12 +171,15 @@ export const checkAgainstSources = async (examples: ReadonlyArray<Example>): Pro
   const dir = join(root, "node_modules", ".cache", `effect-managers-examples-${process.pid}`)
   rmSync(dir, { recursive: true, force: true })
   try {
-    // An example of an internal module imports it relatively, from beside its source.
+    // An example of an internal module imports it relatively, from beside its source; a module
+    // another example names (`./tasks.ts`) is that example's.
+    const named = new Set(examples.flatMap((e) => (e.module !== undefined ? [`./${e.module}`] : [])))
     const located = examples.map((example) => ({
       ...example,
       code: example.code.replace(
         /(\bfrom\s+|\bimport\s*\(\s*)(["'])(\.\.?\/[^"']+)\2/g,
-        (_, lead: string, quote: string, specifier: string) => `${lead}${quote}${resolve(root, dirname(example.source), specifier)}${quote}`
+        (whole: string, lead: string, quote: string, specifier: string) =>
+          named.has(specifier) ? whole : `${lead}${quote}${resolve(root, dirname(example.source), specifier)}${quote}`
       )
     }))
     const files = writeExamples(dir, located)

@@ -8,12 +8,13 @@
  */
 
 // Services: what a manager is made of.
-export { Manager, type CreateError, type ManagerShape } from "./proxy/Manager.ts"
+export { Manager, type CreateError, type ManagerShape, type PoolOptions } from "./proxy/Manager.ts"
 export { BaseManager, type BaseManagerShape } from "./services/BaseManager.ts"
 export { Server, type ServerOptions } from "./services/Server.ts"
 export * as Registry from "./services/Registry.ts"
 export { RefcountStore, type Counts, type RefcountStoreShape, UnknownObject, RefcountError } from "./services/RefcountStore.ts"
 export { SharedState, NewObject, type SharedStateShape } from "./services/SharedState.ts"
+export { LocalObjects, type LocalObjectsShape } from "./services/LocalObjects.ts"
 export {
   Transport,
   TransportError,
@@ -54,6 +55,20 @@ export { BarrierProxy } from "./proxy/BarrierProxy.ts"
 export { ValueProxy, ArrayProxy } from "./proxy/ValueProxy.ts"
 export { NamespaceProxy } from "./proxy/NamespaceProxy.ts"
 export { IteratorProxy } from "./proxy/IteratorProxy.ts"
+export {
+  PoolProxy,
+  AsyncResultProxy,
+  type Callback,
+  type CallbackOptions,
+  type ChunkOptions,
+  type SubmitError,
+  type TaskArgs,
+  type TaskFailure,
+  type TaskModule,
+  type TaskName,
+  type TaskResult,
+  type ThrownError
+} from "./proxy/PoolProxy.ts"
 export type { BlockingOptions } from "./proxy/Timeouts.ts"
 export { CurrentCaller, type ProxyCore, type CallOptions, type Proxy } from "./domain/ProxyCore.ts"
 
@@ -82,11 +97,15 @@ export {
   QueueEmpty,
   QueueFull,
   BrokenBarrierError,
+  TimeoutError,
+  MaybeEncodingError,
   PythonException,
   type PythonError,
   type PythonErrorClass,
   type PythonErrorFields
 } from "./domain/PythonErrors.ts"
+export { WorkerCrashed, PoolTerminated, TaskError, type PoolError } from "./domain/PoolErrors.ts"
+export { ModuleLoadError } from "./layers/process/ModuleExport.ts"
 export { Tuple } from "./domain/values/Tuple.ts"
 export { PyDict } from "./domain/values/PyDict.ts"
 export { PySet, FrozenSet } from "./domain/values/PySet.ts"

@@ -20,6 +20,17 @@ import { Effect } from "effect"
  */
 export type Eventually<A, E = never> = A | Effect.Effect<A, E>
 
+/**
+ * Whether `u` is an Effect still to run rather than a value. Effect's errors
+ * can be yielded, so they are Effects too; but one found where a value is
+ * (an exception stored in a shared list, an error a Pool task gave) is a
+ * value, and no computation is an Error.
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isPending = (u: unknown): u is Effect.Effect<unknown, unknown, unknown> => Effect.isEffect(u) && !(u instanceof Error)
+
 const isTagged = (e: unknown): boolean =>
   typeof e === "object" && e !== null && typeof (e as { _tag?: unknown })._tag === "string"
 
@@ -27,7 +38,7 @@ const isTagged = (e: unknown): boolean =>
 const attempt = <A, B>(f: (a: A) => Eventually<B, any>, a: A): Effect.Effect<B, any> => {
   try {
     const b = f(a)
-    return Effect.isEffect(b) ? b : Effect.succeed(b)
+    return isPending(b) ? b : Effect.succeed(b)
   } catch (e) {
     return isTagged(e) ? Effect.fail(e) : Effect.die(e)
   }
@@ -43,7 +54,7 @@ export const map = <A, B, E = never, E2 = never>(
   self: Eventually<A, E>,
   f: (a: A) => Eventually<B, E2>
 ): Eventually<B, E | E2> =>
-  Effect.isEffect(self) ? Effect.flatMap(self as Effect.Effect<A, E>, (a) => attempt(f, a)) : f(self as A)
+  isPending(self) ? Effect.flatMap(self as Effect.Effect<A, E>, (a) => attempt(f, a)) : f(self as A)
 
 /**
  * All the values, in order: an array now when every one is here.
@@ -52,8 +63,8 @@ export const map = <A, B, E = never, E2 = never>(
  * @since 0.1.0
  */
 export const all = <A, E = never>(items: ReadonlyArray<Eventually<A, E>>): Eventually<Array<A>, E> => {
-  if (!items.some(Effect.isEffect)) return items as Array<A>
-  return Effect.all(items.map((x) => (Effect.isEffect(x) ? x as Effect.Effect<A, E> : Effect.succeed(x))))
+  if (!items.some(isPending)) return items as Array<A>
+  return Effect.all(items.map((x) => (isPending(x) ? x as Effect.Effect<A, E> : Effect.succeed(x))))
 }
 
 /**
@@ -71,11 +82,11 @@ export const forEach = <A, B, E = never>(
   const loop = (): Eventually<Array<B>, E> => {
     for (let next = it.next(); !next.done; next = it.next()) {
       const b = f(next.value)
-      if (Effect.isEffect(b)) {
+      if (isPending(b)) {
         return Effect.flatMap(b as Effect.Effect<B, E>, (value) => {
           out.push(value)
           const rest = loop()
-          return Effect.isEffect(rest) ? rest : Effect.succeed(rest)
+          return isPending(rest) ? rest : Effect.succeed(rest)
         })
       }
       out.push(b as B)
@@ -92,4 +103,4 @@ export const forEach = <A, B, E = never>(
  * @since 0.1.0
  */
 export const toEffect = <A, E>(self: Eventually<A, E>): Effect.Effect<A, E> =>
-  Effect.isEffect(self) ? self as Effect.Effect<A, E> : Effect.succeed(self as A)
+  isPending(self) ? self as Effect.Effect<A, E> : Effect.succeed(self as A)

@@ -74,6 +74,17 @@ export class QueueEmpty extends PythonError("QueueEmpty", "_queue.Empty") {}
 export class QueueFull extends PythonError("QueueFull", "queue.Full") {}
 /** A Barrier that was aborted, reset, or timed out while waiting (`threading.BrokenBarrierError`). @category errors @since 0.1.0 */
 export class BrokenBarrierError extends PythonError("BrokenBarrierError", "threading.BrokenBarrierError") {}
+/** A Pool's result was not ready within the timeout of `get` (`multiprocessing.TimeoutError`). @category errors @since 0.1.0 */
+export class TimeoutError extends PythonError("TimeoutError", "multiprocessing.context.TimeoutError") {}
+/**
+ * A Pool task's result could not be sent back from its worker
+ * (`multiprocessing.pool.MaybeEncodingError`): its args are the reason and
+ * the value, as CPython's.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class MaybeEncodingError extends PythonError("MaybeEncodingError", "multiprocessing.pool.MaybeEncodingError") {}
 
 /**
  * Any other Python exception a CPython peer raised, carried with its global
@@ -100,7 +111,9 @@ export const pythonErrorClasses = {
   OverflowError,
   QueueEmpty,
   QueueFull,
-  BrokenBarrierError
+  BrokenBarrierError,
+  TimeoutError,
+  MaybeEncodingError
 } as const
 
 /** Any of the Python-mirroring errors. @category models @since 0.1.0 */
@@ -116,3 +129,5 @@ export type PythonError =
   | QueueEmpty
   | QueueFull
   | BrokenBarrierError
+  | TimeoutError
+  | MaybeEncodingError

@@ -14,7 +14,7 @@
  * @since 0.1.0
  */
 import { Clock, Effect } from "effect"
-import type { Eventually } from "./Eventually.ts"
+import { type Eventually, isPending } from "./Eventually.ts"
 
 /**
  * One caller waiting on a shared object, as its backend knows it. Opaque to
@@ -63,7 +63,7 @@ export type TimedOut = typeof TimedOut
  * @since 0.1.0
  */
 export const step = <A, B, E = never>(x: Eventually<A>, f: (a: A) => Effect.Effect<B, E>): Effect.Effect<B, E> =>
-  Effect.isEffect(x) ? Effect.flatMap(x as Effect.Effect<A>, f) : f(x as A)
+  isPending(x) ? Effect.flatMap(x as Effect.Effect<A>, f) : f(x as A)
 
 /**
  * Waits until `attempt` gives a value: the caller has tried once already,
@@ -116,4 +116,4 @@ export const retryUntil = <A>(
  * @category conversions
  * @since 0.1.0
  */
-export const toEffect = <A>(x: Eventually<A>): Effect.Effect<A> => (Effect.isEffect(x) ? x as Effect.Effect<A> : Effect.succeed(x as A))
+export const toEffect = <A>(x: Eventually<A>): Effect.Effect<A> => (isPending(x) ? x as Effect.Effect<A> : Effect.succeed(x as A))

@@ -11,15 +11,17 @@
  *
  * @since 0.1.0
  */
-import { Deferred, Duration, Effect, Exit, FiberMap, FiberSet, Layer, Scope } from "effect"
+import { Context, Deferred, Duration, Effect, Exit, FiberMap, FiberSet, Layer, Scope } from "effect"
 import { defaultMaxFrameSize, handshakeMaxFrameSize } from "../protocol/Framing.ts"
 import { serverHandshake } from "../protocol/Handshake.ts"
 import { RefcountStore } from "../services/RefcountStore.ts"
 import { Registry } from "../services/Registry.ts"
 import { Server, type ServerOptions, type ServerStats } from "../services/Server.ts"
+import { LocalObjects } from "../services/LocalObjects.ts"
 import { SharedState } from "../services/SharedState.ts"
 import { type Connection, Transport } from "../services/Transport.ts"
 import { Leases } from "./server/Leases.ts"
+import * as LocalCalls from "./server/LocalCalls.ts"
 import { type Dialect, dialectOf } from "./server/Dialect.ts"
 import * as NativeDialect from "./server/NativeDialect.ts"
 import { Objects } from "./server/Objects.ts"
@@ -53,8 +55,8 @@ export const make = (options: ServerOptions) =>
     const registry = yield* Registry
     const store = yield* RefcountStore
     const backend = yield* SharedState
-    // What factories may use: the backend, and whatever else the server was given.
-    const services = yield* Effect.context<never>()
+    // What factories may use: the backend, this server's other objects, and whatever else the server was given.
+    const services = Context.add(yield* Effect.context<never>(), LocalObjects, LocalCalls.make(() => ctx))
     const maxFrameSize = options.maxFrameSize ?? defaultMaxFrameSize
 
     const listenerScope = yield* Scope.fork(yield* Effect.scope)

@@ -22,6 +22,7 @@ import { BoundedSemaphore, initialValue, Semaphore } from "../domain/types/Semap
 import { initialSetItems, SharedSet, setExposed } from "../domain/types/SharedSet.ts"
 import { arrayExposed, checkTypecode, initialArrayItems, TypedArray } from "../domain/types/TypedArray.ts"
 import { Value, valueExposed } from "../domain/types/Value.ts"
+import { PoolTerminated, TaskError, WorkerCrashed } from "../domain/PoolErrors.ts"
 import { BarrierProxy } from "../proxy/BarrierProxy.ts"
 import { ConditionProxy } from "../proxy/ConditionProxy.ts"
 import { DictProxy } from "../proxy/DictProxy.ts"
@@ -33,9 +34,14 @@ import { NamespaceProxy } from "../proxy/NamespaceProxy.ts"
 import { QueueProxy } from "../proxy/QueueProxy.ts"
 import { SetProxy } from "../proxy/SetProxy.ts"
 import { ArrayProxy, ValueProxy } from "../proxy/ValueProxy.ts"
+import { AsyncResultProxy, PoolProxy } from "../proxy/PoolProxy.ts"
+import { LocalObjects } from "../services/LocalObjects.ts"
 import type { TypeDef } from "../services/Registry.ts"
 import { NewObject, SharedState, type SharedStateShape } from "../services/SharedState.ts"
 import * as MemorySharedState from "./memory/MemorySharedState.ts"
+import { Pool, poolExposed } from "./pool/Pool.ts"
+import { settingsOf } from "./pool/PoolSettings.ts"
+import { ModuleLoadError } from "./process/ModuleExport.ts"
 
 // A factory's state comes from the server's backend, keyed by the id the server gave the object.
 const made = <R>(f: (backend: SharedStateShape, id: string) => Eventually<R>): Effect.Effect<R, never, SharedState | NewObject> =>
@@ -233,6 +239,47 @@ export const types = {
     pythonProxy: "NamespaceProxy",
     makeProxy: (core) => new NamespaceProxy(core)
   } as TypeDef<"Namespace", [attributes?: Record<string, unknown>], NamespaceProxy>,
+  Pool: {
+    typeid: "Pool",
+    // CPython's arguments by position, then ours by keyword (module, workers).
+    create: (processes?: unknown, initializer?: unknown, initargs?: unknown, maxtasksperchild?: unknown, context?: unknown, module?: unknown, workers?: unknown) => {
+      const settings = settingsOf({ processes, initializer, initargs, maxtasksperchild, context, module, workers })
+      return Effect.flatMap(Effect.service(LocalObjects), (local) =>
+        Effect.flatMap(Effect.service(NewObject), ({ id }) => Pool.make(settings, local, id)))
+    },
+    parameters: ["processes", "initializer", "initargs", "maxtasksperchild", "context", "module", "workers"],
+    exposed: poolExposed,
+    methodToTypeid: {
+      apply_async: "AsyncResult",
+      map_async: "AsyncResult",
+      starmap_async: "AsyncResult",
+      imap: "Iterator",
+      imap_unordered: "Iterator"
+    },
+    methodParameters: {
+      apply: ["func", "args", "kwds"],
+      apply_async: ["func", "args", "kwds", "callback", "error_callback"],
+      map: ["func", "iterable", "chunksize"],
+      map_async: ["func", "iterable", "chunksize", "callback", "error_callback"],
+      starmap: ["func", "iterable", "chunksize"],
+      starmap_async: ["func", "iterable", "chunksize", "callback", "error_callback"],
+      imap: ["func", "iterable", "chunksize"],
+      imap_unordered: ["func", "iterable", "chunksize"]
+    },
+    // A task that ran cannot be taken back; one that had not started is withdrawn while its caller waits.
+    undo: { apply: null, map: null, starmap: null, apply_async: null, map_async: null, starmap_async: null, imap: null, imap_unordered: null },
+    pythonProxy: "PoolProxy",
+    errors: [WorkerCrashed, PoolTerminated, TaskError, ModuleLoadError],
+    makeProxy: (core) => new PoolProxy(core)
+  } as TypeDef<"Pool", [processes?: number | null], PoolProxy>,
+  AsyncResult: {
+    typeid: "AsyncResult",
+    exposed: ["get", "ready", "successful", "wait"],
+    methodParameters: { get: ["timeout"], wait: ["timeout"] },
+    createMethod: false,
+    errors: [WorkerCrashed, PoolTerminated, TaskError],
+    makeProxy: (core) => new AsyncResultProxy(core)
+  } as TypeDef<"AsyncResult", [], AsyncResultProxy>,
   Iterator: {
     typeid: "Iterator",
     exposed: iteratorExposed,
@@ -260,7 +307,7 @@ export const all: ReadonlyArray<TypeDef> = Object.values(types)
  * @category constructors
  * @since 0.1.0
  */
-export const referent = <K extends Exclude<keyof typeof types, "Iterator">>(
+export const referent = <K extends Exclude<keyof typeof types, "Iterator" | "AsyncResult" | "Pool">>(
   typeid: K,
   ...args: typeof types[K] extends TypeDef<any, infer A, any> ? A : never
 ): object => {

@@ -21,8 +21,12 @@ import type { ListProxy } from "../proxy/ListProxy.ts"
 import type { NamespaceProxy } from "../proxy/NamespaceProxy.ts"
 import type { QueueProxy } from "../proxy/QueueProxy.ts"
 import type { SetProxy } from "../proxy/SetProxy.ts"
+import type { PoolProxy, TaskModule } from "../proxy/PoolProxy.ts"
+import type { PoolError } from "../domain/PoolErrors.ts"
+import type { ModuleLoadError } from "../layers/process/ModuleExport.ts"
+import type { UnknownTaggedError } from "../protocol/WireErrors.ts"
 import type { ArrayProxy, ValueProxy } from "../proxy/ValueProxy.ts"
-import { type CreateError, Manager, type ManagerShape } from "../proxy/Manager.ts"
+import { type CreateError, Manager, type ManagerShape, type PoolOptions } from "../proxy/Manager.ts"
 import type { ArgsOf, ProxyOf, TypeDef } from "../services/Registry.ts"
 import type { CallOptions, CallPromise } from "./CallPromise.ts"
 import * as Calls from "./Calls.ts"
@@ -80,6 +84,11 @@ export interface PromiseManager extends AsyncDisposable {
   readonly Namespace: <T extends Record<string, unknown> = Record<string, unknown>>(
     attributes?: Partial<T>
   ) => Created<NamespaceProxy<T>>
+  /** A Pool on the manager's server running the functions `options.module` exports (see the Manager's `Pool`). */
+  readonly Pool: <M = TaskModule>(
+    processes: number | null,
+    options: PoolOptions
+  ) => CallPromise<PromiseProxy<PoolProxy<M>>, CreateError | ModuleLoadError | PoolError | UnknownTaggedError>
   /** How many objects the manager holds (for every client). */
   readonly numberOfObjects: () => CallPromise<number, CallError>
   /** The manager's live objects: id, typeid, refcount, description, holders. */
@@ -94,7 +103,7 @@ export interface PromiseManager extends AsyncDisposable {
 
 const constructors = [
   "create", "proxy", "dict", "list", "set", "Queue", "JoinableQueue", "Lock", "RLock", "Semaphore",
-  "BoundedSemaphore", "Condition", "Event", "Barrier", "Value", "Array", "Namespace"
+  "BoundedSemaphore", "Condition", "Event", "Barrier", "Value", "Array", "Namespace", "Pool"
 ] as const satisfies ReadonlyArray<keyof ManagerShape>
 
 const requests = ["numberOfObjects", "debugInfo", "ping", "shutdown"] as const satisfies ReadonlyArray<keyof ManagerShape>

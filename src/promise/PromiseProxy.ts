@@ -21,6 +21,18 @@ import type { BaseProxy } from "../proxy/BaseProxy.ts"
 import { ConditionProxy } from "../proxy/ConditionProxy.ts"
 import type { DictProxy } from "../proxy/DictProxy.ts"
 import type { NamespaceProxy } from "../proxy/NamespaceProxy.ts"
+import type { IteratorProxy } from "../proxy/IteratorProxy.ts"
+import type {
+  AsyncResultProxy,
+  CallbackOptions,
+  ChunkOptions,
+  PoolProxy,
+  SubmitError,
+  TaskArgs,
+  TaskFailure,
+  TaskName,
+  TaskResult
+} from "../proxy/PoolProxy.ts"
 import type { BlockingOptions } from "../proxy/Timeouts.ts"
 import type { CallOptions, CallPromise } from "./CallPromise.ts"
 
@@ -65,6 +77,8 @@ type NamespaceKeys = "get" | "set" | "delete"
 type OwnKeys<P> = Exclude<keyof P, keyof BaseProxy>
 type IsNamespace<P> = [OwnKeys<P>] extends [NamespaceKeys] ? [NamespaceKeys] extends [OwnKeys<P>] ? true : false : false
 
+type PoolKeys = "apply" | "applyAsync" | "map" | "mapAsync" | "starmap" | "starmapAsync" | "imap" | "imapUnordered"
+
 // Members written by hand below: generic ones, those taking Effects, and the proxy's release.
 type Replaced<P> =
   | "core"
@@ -73,6 +87,7 @@ type Replaced<P> =
   | "waitFor"
   | (P extends DictProxy<any, any> ? "getOrElse" | "popOrElse" : never)
   | (IsNamespace<P> extends true ? NamespaceKeys : never)
+  | (P extends PoolProxy<any> ? PoolKeys : never)
 
 /**
  * What every Promise proxy has besides its object's methods.
@@ -151,6 +166,55 @@ export interface PromiseNamespace<T extends Record<string, unknown>> {
 }
 
 /**
+ * The methods of a Pool's Promise proxy, typed from its module's functions
+ * as the Effect proxy's are (see `PoolProxy`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PromisePool<M> {
+  readonly apply: <K extends TaskName<M>>(
+    fn: K,
+    args: TaskArgs<M, K>
+  ) => CallPromise<TaskResult<M, K>, TaskFailure<M, K> | SubmitError | CallError>
+  readonly applyAsync: <K extends TaskName<M>>(
+    fn: K,
+    args: TaskArgs<M, K>,
+    options?: CallbackOptions
+  ) => CallPromise<PromiseProxy<AsyncResultProxy<TaskResult<M, K>, TaskFailure<M, K>>>, SubmitError | CallError>
+  readonly map: <K extends TaskName<M>>(
+    fn: K,
+    inputs: Iterable<TaskArgs<M, K>[0]>,
+    options?: ChunkOptions
+  ) => CallPromise<Array<TaskResult<M, K>>, TaskFailure<M, K> | SubmitError | CallError>
+  readonly mapAsync: <K extends TaskName<M>>(
+    fn: K,
+    inputs: Iterable<TaskArgs<M, K>[0]>,
+    options?: ChunkOptions & CallbackOptions
+  ) => CallPromise<PromiseProxy<AsyncResultProxy<Array<TaskResult<M, K>>, TaskFailure<M, K>>>, SubmitError | CallError>
+  readonly starmap: <K extends TaskName<M>>(
+    fn: K,
+    inputs: Iterable<TaskArgs<M, K>>,
+    options?: ChunkOptions
+  ) => CallPromise<Array<TaskResult<M, K>>, TaskFailure<M, K> | SubmitError | CallError>
+  readonly starmapAsync: <K extends TaskName<M>>(
+    fn: K,
+    inputs: Iterable<TaskArgs<M, K>>,
+    options?: ChunkOptions & CallbackOptions
+  ) => CallPromise<PromiseProxy<AsyncResultProxy<Array<TaskResult<M, K>>, TaskFailure<M, K>>>, SubmitError | CallError>
+  readonly imap: <K extends TaskName<M>>(
+    fn: K,
+    inputs: Iterable<TaskArgs<M, K>[0]>,
+    options?: ChunkOptions
+  ) => CallPromise<PromiseProxy<IteratorProxy<TaskResult<M, K>, TaskFailure<M, K>>>, SubmitError | CallError>
+  readonly imapUnordered: <K extends TaskName<M>>(
+    fn: K,
+    inputs: Iterable<TaskArgs<M, K>[0]>,
+    options?: ChunkOptions
+  ) => CallPromise<PromiseProxy<IteratorProxy<TaskResult<M, K>, TaskFailure<M, K>>>, SubmitError | CallError>
+}
+
+/**
  * The Promise proxy of an Effect proxy `P`.
  *
  * @example
@@ -174,6 +238,7 @@ export type PromiseProxy<P> =
   & (P extends ConditionProxy ? PromiseWaiting : unknown)
   & (P extends DictProxy<infer K, infer V> ? PromiseDictFallbacks<K, V> : unknown)
   & (IsNamespace<P> extends true ? P extends NamespaceProxy<infer T> ? PromiseNamespace<T> : unknown : unknown)
+  & (P extends PoolProxy<infer M> ? PromisePool<M> : unknown)
 
 /**
  * How Promise proxies run their calls and give back their references: one

@@ -14,6 +14,7 @@ export {
   type PromiseLocking,
   type PromiseMethod,
   type PromiseNamespace,
+  type PromisePool,
   type PromiseProxy,
   type PromiseProxyControls,
   type PromiseValue,

@@ -13,6 +13,9 @@ import { BaseManager, type BaseManagerShape, type CreateError } from "../service
 import type { CallError } from "../domain/ManagerErrors.ts"
 import type { Token } from "../domain/Token.ts"
 import { PyDict } from "../domain/values/PyDict.ts"
+import type { PoolError } from "../domain/PoolErrors.ts"
+import { type ModuleLoadError, resolveModule } from "../layers/process/ModuleExport.ts"
+import type { UnknownTaggedError } from "../protocol/WireErrors.ts"
 import type { AcquirerProxy, LockProxy, RLockProxy, SemaphoreProxy } from "./AcquirerProxy.ts"
 import type { BarrierProxy } from "./BarrierProxy.ts"
 import type { ConditionProxy } from "./ConditionProxy.ts"
@@ -21,6 +24,7 @@ import type { EventProxy } from "./EventProxy.ts"
 import type { ListProxy } from "./ListProxy.ts"
 import type { NamespaceProxy } from "./NamespaceProxy.ts"
 import type { QueueProxy } from "./QueueProxy.ts"
+import type { PoolProxy, TaskModule } from "./PoolProxy.ts"
 import type { SetProxy } from "./SetProxy.ts"
 import { toSeconds } from "./Timeouts.ts"
 import type { ArrayProxy, ValueProxy } from "./ValueProxy.ts"
@@ -68,6 +72,40 @@ export interface ManagerShape extends BaseManagerShape {
   readonly Namespace: <T extends Record<string, unknown> = Record<string, unknown>>(
     attributes?: Partial<T>
   ) => Effect.Effect<NamespaceProxy<T>, CreateError, Scope.Scope>
+  /**
+   * A Pool of `processes` workers (null: one per core) on the manager's
+   * server, running the functions `options.module` exports; `M` is that
+   * module's type (`typeof import("./tasks.ts")`). Fails with
+   * ModuleLoadError when the workers cannot import the module, or with the
+   * initializer's own error.
+   */
+  readonly Pool: <M = TaskModule>(
+    processes: number | null,
+    options: PoolOptions
+  ) => Effect.Effect<PoolProxy<M>, CreateError | ModuleLoadError | PoolError | UnknownTaggedError, Scope.Scope>
+}
+
+/**
+ * How a Pool is made: the module its tasks name functions of, and CPython's
+ * Pool options.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface PoolOptions {
+  /**
+   * The module whose exported functions tasks name: a path (a relative one
+   * is taken from this process's working directory) or a package name. A
+   * checkout's `.ts` works as Node runs it (types stripped).
+   */
+  readonly module: string
+  /** An exported function each worker runs once, before its first task, with `initargs`. */
+  readonly initializer?: string | undefined
+  readonly initargs?: ReadonlyArray<unknown> | undefined
+  /** A worker is replaced after this many chunks (CPython's `maxtasksperchild`). */
+  readonly maxtasksperchild?: number | undefined
+  /** `"threads"` (the default): worker threads of the server; `"processes"`: child processes of it. */
+  readonly workers?: "threads" | "processes" | undefined
 }
 
 /**
@@ -124,7 +162,13 @@ export const make = (base: BaseManagerShape): ManagerShape => {
     Value: (typecode, value) => create("Value", [typecode, value]),
     Array: (typecode, sequence) => create("Array", [typecode, typeof sequence === "number" ? sequence : [...sequence]]),
     // CPython's Namespace takes its attributes as keywords only.
-    Namespace: (attributes) => create("Namespace", [], attributes as Record<string, unknown> | undefined)
+    Namespace: (attributes) => create("Namespace", [], attributes as Record<string, unknown> | undefined),
+    // CPython's positional arguments, then ours by keyword; the module is this process's path.
+    Pool: (processes, options) =>
+      create("Pool", [processes, options.initializer ?? null, options.initargs ?? [], options.maxtasksperchild ?? null], {
+        module: resolveModule(options.module),
+        ...(options.workers !== undefined ? { workers: options.workers } : {})
+      })
   }
 }
 

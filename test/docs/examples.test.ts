@@ -39,4 +39,21 @@ describe("the docs' examples", () => {
     const blocks = markdownExamples("README.md", ["# t", "```ts", "one()", "```", "", "<!-- typecheck only: needs a peer -->", "```ts", "two()", "```"].join("\n"))
     expect(blocks.map((b) => [b.line, b.code, b.typecheckOnly])).toEqual([[3, "one()", false], [8, "two()", true]])
   })
+
+  it("a block whose first line names a module is imported by that name by the others", async () => {
+    const blocks = markdownExamples("README.md", [
+      "```ts",
+      "// shapes.ts: a module of the docs",
+      "export const area = (side: number) => side * side",
+      "```",
+      "```ts",
+      "const f: (side: number) => number = (await import(\"./shapes.ts\")).area",
+      "const wrong: typeof import(\"./shapes.ts\").area = \"square\"",
+      "```"
+    ].join("\n"))
+    expect(blocks.map((b) => b.module)).toEqual(["shapes.ts", undefined])
+    const errors = await checkAgainstSources(blocks)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/^README\.md:7:\d+: error TS2322/)
+  }, 60_000)
 })

@@ -3,7 +3,8 @@
  * installed into a fresh ESM project with its peers and nothing else. There,
  * a consumer file and every TypeScript block of README type-check with
  * `strict` and `skipLibCheck: false` (the error channels stay typed), the
- * programs run, `npx effect-managers serve` and `inspect` work from the
+ * programs run (README's Pool with workers that run the installed build and
+ * a task module of the project's), `npx effect-managers serve` and `inspect` work from the
  * project's folder, and a StartedManager loads a registry module that lives
  * in that folder. Nothing is left behind: no process, no socket, no folder.
  */
@@ -135,6 +136,8 @@ beforeAll(async () => {
   writeFileSync(join(consumer, "types.ts"), registryFile)
   writeFileSync(join(consumer, "started.ts"), startedFile)
   readme = readmeExamples()
+  // README's Pool blocks import the task module its own block shows (written as tasks.ts too).
+  expect(readme.some((e) => e.module === "tasks.ts")).toBe(true)
   readmeFiles = writeExamples(consumer, readme)
 }, 120_000)
 

@@ -162,6 +162,14 @@ const tasks: Record<string, Effect.Effect<void, unknown, Manager | import("effec
     }
     yield* say("done", { increments, puts, got })
   }),
+  // A Pool with tasks running, until killed: its lease must take the workers down.
+  pool: Effect.gen(function*() {
+    const m = yield* Manager
+    const pool = yield* m.Pool(2, { module: String(input["module"]), workers: input["workers"] as "threads" | "processes" })
+    yield* pool.mapAsync("sleep", [60, 60, 60, 60], { chunksize: 1 })
+    yield* say("pool", { objects: yield* m.numberOfObjects })
+    yield* Effect.never
+  }),
   hold: Effect.gen(function*() {
     const m = yield* Manager
     for (let i = 0; i < (input["objects"] as number); i++) yield* m.dict({ i })

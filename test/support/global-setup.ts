@@ -1,7 +1,7 @@
 /**
  * Runs once around the whole suite and fails it if any test left something
  * behind: a Unix socket file of ours in the temp directory, or a process
- * running our server or worker scripts (zombies excepted: they have exited).
+ * running our server, worker scripts or Pool workers (zombies excepted: they have exited).
  *
  * The suite gets a temp directory of its own (TMPDIR, which the test workers
  * and every process they start inherit), so that what other suites on the
@@ -26,7 +26,7 @@ const ourProcesses = () => {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ")
       const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0]
       if (state === "Z") continue
-      if (/effect-managers(\.js)? serve|test\/processes\/|examples\/job-pool/.test(cmdline) && ours(cmdline)) found.push(`${pid}: ${cmdline.trim()}`)
+      if (/effect-managers(\.js)? serve|test\/processes\/|examples\/job-pool|layers\/pool\/PoolWorker/.test(cmdline) && ours(cmdline)) found.push(`${pid}: ${cmdline.trim()}`)
     } catch {
       // gone while we looked
     }

@@ -9,7 +9,13 @@ import { isAbsolute, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { Data, Effect } from "effect"
 
-/** @since 0.1.0 */
+/**
+ * A module could not be imported, or lacks the export it was named for: a
+ * registry, an initializer, or a Pool's task module.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
 export class ModuleLoadError extends Data.TaggedError("ModuleLoadError")<{
   readonly specifier: string
   readonly reason: string
@@ -38,6 +44,15 @@ export const formatModuleExport = (m: ModuleExport): string => `${m.module}#${m.
 
 const isPath = (module: string, from: string): boolean =>
   module.startsWith(".") || isAbsolute(module) || existsSync(resolve(from, module))
+
+/**
+ * A module made absolute against `from` (default: the working directory)
+ * when it is a path; a package name stays as it is.
+ *
+ * @since 0.1.0
+ */
+export const resolveModule = (module: string, from: string = process.cwd()): string =>
+  isPath(module, from) ? resolve(from, module) : module
 
 /**
  * The specifier with a relative module made absolute against `from` (default:

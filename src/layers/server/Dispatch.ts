@@ -10,6 +10,7 @@
  */
 import { type Context, Effect } from "effect"
 import { bindArguments, type Kwargs } from "../../domain/Arguments.ts"
+import { isPending } from "../../domain/Eventually.ts"
 import { LimitExceeded } from "../../domain/ManagerErrors.ts"
 import { TypeError } from "../../domain/PythonErrors.ts"
 import { type Caller, describe, getValue, wantsCaller } from "../../domain/Referent.ts"
@@ -49,7 +50,7 @@ const overLimit = (ctx: DispatchContext, session: string): Effect.Effect<Outcome
       : undefined)
 
 const settle = (u: unknown): unknown | Effect.Effect<unknown, unknown> => {
-  if (Effect.isEffect(u)) return u
+  if (isPending(u)) return u
   if (isPromiseLike(u)) return Effect.tryPromise({ try: () => u, catch: (e) => e })
   return u
 }
@@ -57,7 +58,7 @@ const settle = (u: unknown): unknown | Effect.Effect<unknown, unknown> => {
 // What a factory gives, with the server's services and the id of the object it makes.
 const made = (ctx: DispatchContext, id: string, typeid: string, u: unknown): unknown | Effect.Effect<unknown, unknown> => {
   const settled = settle(u)
-  if (!Effect.isEffect(settled)) return settled
+  if (!isPending(settled)) return settled
   return (settled as Effect.Effect<unknown, unknown, NewObject>).pipe(
     Effect.provideService(NewObject, { id, typeid }),
     Effect.provideContext(ctx.services)
@@ -132,7 +133,7 @@ export const create = (
     } catch (e) {
       return Effect.succeed(fromThrown(e))
     }
-    return Effect.isEffect(value)
+    return isPending(value)
       ? Effect.flatMap(Effect.exit(value as Effect.Effect<unknown, unknown>), (exit) => {
         const o = fromExit(exit)
         return o._tag === "Return" ? register(ctx, session, def, id, o.value, hasTokens) : Effect.succeed(o)
@@ -142,7 +143,7 @@ export const create = (
 
 // The answer of a hook that may answer later.
 const outcomeOf = (u: unknown): Outcome | Effect.Effect<Outcome> =>
-  Effect.isEffect(u) ? Effect.map(Effect.exit(u as Effect.Effect<unknown, unknown>), fromExit) : succeed(u)
+  isPending(u) ? Effect.map(Effect.exit(u as Effect.Effect<unknown, unknown>), fromExit) : succeed(u)
 
 const fallback = (entry: LocalEntry, method: string): Outcome | Effect.Effect<Outcome> | undefined => {
   const referent = entry.referent as { [getValue]?: () => unknown; [describe]?: () => unknown }
@@ -206,7 +207,7 @@ export const call = (
   }
   const toTypeid = def?.methodToTypeid?.[method]
   const settled = settle(result)
-  if (!Effect.isEffect(settled)) {
+  if (!isPending(settled)) {
     return toTypeid === undefined ? succeed(settled) : share(ctx, refSession, toTypeid, settled)
   }
   // The method is the only part of a request that may be interrupted (a Cancel, or the
@@ -260,7 +261,7 @@ export const undo = (
     return fromThrown(e)
   }
   const settled = settle(verdict)
-  return Effect.isEffect(settled) ? Effect.map(Effect.exit(settled as Effect.Effect<unknown, unknown>), fromExit) : succeed(settled)
+  return isPending(settled) ? Effect.map(Effect.exit(settled as Effect.Effect<unknown, unknown>), fromExit) : succeed(settled)
 }
 
 const released = (entry: LocalEntry, method: string): Outcome =>
@@ -283,7 +284,7 @@ const share = (ctx: DispatchContext, session: string, typeid: string, value: unk
     }
     const registerValue = (r: unknown): Effect.Effect<Outcome> =>
       r === null || typeof r !== "object" ? Effect.succeed(succeed(value)) : register(ctx, session, def, id, r, false)
-    return Effect.isEffect(referent)
+    return isPending(referent)
       ? Effect.flatMap(Effect.exit(referent as Effect.Effect<unknown, unknown>), (exit) => {
         const o = fromExit(exit)
         return o._tag === "Return" ? registerValue(o.value) : Effect.succeed(o)
